@@ -1,0 +1,130 @@
+import type { MoveCounter } from './construction.js';
+import type { Instance } from './instance.js';
+import { aloneCost, insertionDelta, routeAccepts } from './insertion.js';
+import { worthInserting } from './objective.js';
+import type { Rng } from './rng.js';
+import type { WorkingSolution } from './working-solution.js';
+
+/** Orders in which left-out jobs are reinserted, with their selection weights. */
+const ORDERS = [
+  { name: 'random', weight: 4 },
+  { name: 'demand', weight: 4 },
+  { name: 'far', weight: 2 },
+  { name: 'close', weight: 1 },
+  { name: 'tight', weight: 2 },
+] as const;
+const ORDER_TOTAL = ORDERS.reduce((s, o) => s + o.weight, 0);
+
+export interface RecreateScratch {
+  key: Float64Array;
+  seenType: Int32Array;
+  stamp: number;
+}
+
+export function makeRecreateScratch(inst: Instance): RecreateScratch {
+  return { key: new Float64Array(inst.n), seenType: new Int32Array(inst.typeCount), stamp: 0 };
+}
+
+/**
+ * Greedy insertion with blinks (SISR): the jobs are sorted by one randomly
+ * chosen criterion and each goes to its cheapest feasible position, every
+ * position being skipped ("blinked") with a small probability. Under
+ * maximize_priority the jobs are also sorted by priority first. Jobs that fit
+ * nowhere (or are not worth their cost) end in `ws.unassigned`, with `untried`.
+ */
+export function recreateGreedy(
+  inst: Instance,
+  ws: WorkingSolution,
+  jobs: number[],
+  untried: number[],
+  rng: Rng,
+  blinkRate: number,
+  counter: MoveCounter,
+  scratch: RecreateScratch,
+): void {
+  orderJobs(inst, jobs, rng, scratch);
+  const n = inst.n;
+  const left: number[] = [];
+  const seenType = scratch.seenType;
+  for (const u of jobs) {
+    let best = Infinity;
+    let bestV = -1;
+    let bestP = -1;
+    const stamp = ++scratch.stamp;
+    const vs = inst.eligibleVehicles[u]!;
+    for (let k = 0; k < vs.length; k++) {
+      const v = vs[k]!;
+      const r = ws.routes[v]!;
+      if (r.jobCount === 0) {
+        const t = inst.vType[v]!;
+        if (seenType[t] === stamp) continue;
+        seenType[t] = stamp;
+        counter.moves++;
+        const c = aloneCost(inst, v, u);
+        if (c < best) {
+          best = c;
+          bestV = v;
+          bestP = 0;
+        }
+        continue;
+      }
+      if (!routeAccepts(inst, r, u)) continue;
+      const len = r.len;
+      counter.moves += len + 1;
+      // Cost first (three lookups), time windows only for positions that would win.
+      const C = inst.vCost[v]!;
+      const S = inst.vSize[v]!;
+      const lu = inst.nodeLoc[u]!;
+      const rowU = lu * S;
+      const loc = r.loc;
+      const nodes = r.nodes;
+      for (let p = 0; p <= len; p++) {
+        if (blinkRate > 0 && rng.next() < blinkRate) continue;
+        if (nodes[p + 1]! < n) {
+          const lp = loc[p]!;
+          const lq = loc[p + 1]!;
+          const dc = lq >= 0 ? C[lp * S + lu]! + C[rowU + lq]! - C[lp * S + lq]! : C[lp * S + lu]!;
+          if (dc >= best) continue;
+        }
+        const d = insertionDelta(inst, r, u, p);
+        if (d < best) {
+          best = d;
+          bestV = v;
+          bestP = p;
+        }
+      }
+    }
+    if (bestV >= 0 && worthInserting(inst, u, best) && ws.insert(inst, u, bestV, bestP)) continue;
+    left.push(u);
+  }
+  for (const u of untried) left.push(u);
+  ws.unassigned = left;
+}
+
+function orderJobs(inst: Instance, jobs: number[], rng: Rng, scratch: RecreateScratch): void {
+  rng.shuffle(jobs);
+  let pick = rng.next() * ORDER_TOTAL;
+  let order: (typeof ORDERS)[number]['name'] = 'random';
+  for (const o of ORDERS) {
+    pick -= o.weight;
+    if (pick < 0) {
+      order = o.name;
+      break;
+    }
+  }
+  const key = scratch.key;
+  if (order !== 'random') {
+    for (const j of jobs) {
+      key[j] =
+        order === 'demand' ? -inst.demandSum[j]! : order === 'far' ? -inst.depotCost[j]! : order === 'close' ? inst.depotCost[j]! : inst.twWidth[j]!;
+    }
+    jobs.sort((a, b) => key[a]! - key[b]!);
+  }
+  if (inst.objective === 'maximize_priority') {
+    jobs.sort((a, b) => inst.mustVisit[b]! - inst.mustVisit[a]! || inst.units[b]! - inst.units[a]!);
+  } else {
+    let anyMust = false;
+    for (const j of jobs) if (inst.mustVisit[j] === 1) anyMust = true;
+    if (anyMust) jobs.sort((a, b) => inst.mustVisit[b]! - inst.mustVisit[a]!);
+  }
+}

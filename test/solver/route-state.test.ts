@@ -1,0 +1,240 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Instance } from '../../solver/instance.js';
+import { insertionDelta, removalDelta, routeAccepts } from '../../solver/insertion.js';
+import { concatOut, evalConcat, Route } from '../../solver/route-state.js';
+import { Rng } from '../../solver/rng.js';
+import { earliestStart, latestStart } from '../../solver/time-windows.js';
+import { randomProblem } from './random-instance.js';
+import { closeTo, referenceRoute } from './reference.js';
+
+const seeds = fc.integer({ min: 1, max: 2 ** 31 - 1 });
+
+/** Jobs vehicle v has the skills for (and is not barred from by a pin). */
+function servable(inst: Instance, v: number): number[] {
+  const p = inst.problem;
+  const out: number[] = [];
+  for (let j = 0; j < inst.n; j++) {
+    const job = p.jobs[j]!;
+    if (job.pinnedVehicle !== undefined && job.pinnedVehicle !== v) continue;
+    if (job.skills.every((s) => p.vehicles[v]!.skills.includes(s))) out.push(j);
+  }
+  return out;
+}
+
+/** A random order of some servable jobs with all of the vehicle's breaks mixed in. */
+function randomSequence(inst: Instance, v: number, rng: Rng, maxJobs = 6): number[] {
+  const jobs = servable(inst, v);
+  rng.shuffle(jobs);
+  const seq = jobs.slice(0, rng.int(Math.min(maxJobs, jobs.length) + 1));
+  if (seq.length > 0) for (const b of inst.vBreaks[v]!) seq.splice(rng.int(seq.length + 1), 0, b);
+  return seq;
+}
+
+function routeOf(inst: Instance, v: number, seq: number[]): Route {
+  const r = new Route(v, inst.dims);
+  r.setSequence(seq);
+  r.update(inst);
+  return r;
+}
+
+describe('time-window lookups', () => {
+  it('agree with a scan of the windows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: -10, max: 400 }),
+        (raw, t) => {
+          // Build sorted disjoint windows from (gap, width) pairs.
+          const ws: [number, number][] = [];
+          let at = 0;
+          for (const [gap, width] of raw) {
+            ws.push([at + gap, at + gap + width]);
+            at += gap + width + 1;
+          }
+          const off = Int32Array.from([0, ws.length]);
+          const st = Float64Array.from(ws.map((w) => w[0]));
+          const en = Float64Array.from(ws.map((w) => w[1]));
+          const feasibleStarts: number[] = [];
+          for (const [a, b] of ws) for (let x = a; x <= b; x++) feasibleStarts.push(x);
+          const early = feasibleStarts.filter((x) => x >= t);
+          const e = earliestStart(off, st, en, 0, t);
+          // Integer arrival: the earliest start is the smallest feasible start not before it.
+          expect(e).toBe(early.length ? Math.min(...early) : Infinity);
+          const late = feasibleStarts.filter((x) => x <= t);
+          expect(latestStart(off, st, en, 0, t)).toBe(late.length ? Math.max(...late) : -Infinity);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('route state', () => {
+  it('update agrees with a sequential evaluation (windows, breaks, open ends, profiles)', () => {
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const inst = new Instance(randomProblem(seed));
+        const rng = new Rng(seed);
+        for (let v = 0; v < inst.m; v++) {
+          for (let k = 0; k < 4; k++) {
+            const seq = randomSequence(inst, v, rng);
+            const r = routeOf(inst, v, seq);
+            const ref = referenceRoute(inst, v, seq);
+            expect(r.feasible).toBe(ref.feasible);
+            expect(closeTo(r.cost, ref.cost)).toBe(true);
+            expect(closeTo(r.distance, ref.distance)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('insertion feasibility and cost delta match a full recomputation', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const inst = new Instance(randomProblem(seed, { horizon: 400 }));
+        const rng = new Rng(seed ^ 0x5bd1e995);
+        for (let v = 0; v < inst.m; v++) {
+          const seq = randomSequence(inst, v, rng, 5);
+          const r = routeOf(inst, v, seq);
+          if (!r.feasible || r.jobCount === 0) continue;
+          for (const u of servable(inst, v)) {
+            if (seq.includes(u) || !routeAccepts(inst, r, u)) continue;
+            for (let p = 0; p <= r.len; p++) {
+              const next = seq.slice();
+              next.splice(p, 0, u);
+              const ref = referenceRoute(inst, v, next);
+              const d = insertionDelta(inst, r, u, p);
+              expect(d < Infinity).toBe(ref.feasible);
+              if (ref.feasible) expect(closeTo(d, ref.cost - r.cost)).toBe(true);
+              checked++;
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('removal feasibility and cost delta match a full recomputation', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const inst = new Instance(randomProblem(seed, { horizon: 400 }));
+        const rng = new Rng(seed ^ 0x1234567);
+        for (let v = 0; v < inst.m; v++) {
+          const seq = randomSequence(inst, v, rng);
+          const r = routeOf(inst, v, seq);
+          if (!r.feasible) continue;
+          for (let p = 1; p <= r.len; p++) {
+            const x = r.nodes[p]!;
+            if (x >= inst.n) continue;
+            const rest = seq.filter((y) => y !== x);
+            const remaining = rest.some((y) => y < inst.n) ? rest : [];
+            const ref = referenceRoute(inst, v, remaining);
+            const d = removalDelta(inst, r, p);
+            expect(d < Infinity).toBe(ref.feasible);
+            if (ref.feasible) expect(closeTo(d, ref.cost - r.cost)).toBe(true);
+            checked++;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('segment concatenation pins the exact arrival at the end (shift end tightened to it)', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const problem = randomProblem(seed, { horizon: 400, vehicles: 2, maxBreaks: 2, profiles: 1 });
+        const inst = new Instance(problem);
+        const rng = new Rng(seed ^ 0x2545f491);
+        const seqs = Array.from({ length: inst.m }, (_, v) => randomSequence(inst, v, rng));
+        const a = rng.int(inst.m);
+        const b = rng.int(inst.m);
+        const A0 = routeOf(inst, a, seqs[a]!);
+        const B0 = routeOf(inst, b, seqs[b]!);
+        if (A0.jobCount === 0 || B0.jobCount === 0) return;
+        const pa = a === b ? rng.int(A0.len + 1) : A0.lastBreakPos + rng.int(A0.len + 1 - A0.lastBreakPos);
+        const pb = a === b ? pa + 1 + rng.int(A0.len + 1 - pa) : B0.lastBreakPos + 1 + rng.int(B0.len + 1 - B0.lastBreakPos);
+        const middle = a === b ? Array.from(A0.nodes.subarray(pa + 1, pb)) : [];
+        rng.shuffle(middle);
+        const seq = [...seqs[a]!.slice(0, pa), ...middle, ...seqs[b]!.slice(pb - 1)];
+        const ref = referenceRoute(inst, a, seq, true);
+        if (!ref.feasible) return;
+        const sameClass = inst.vClass[a] === inst.vClass[b];
+        for (const [end, expected] of [
+          [ref.end, true],
+          [ref.end - 0.5, false],
+        ] as const) {
+          // Tighten the shift of A (and of B when it shares A's class, to keep the constant-time path).
+          const vehicles = problem.vehicles.map((veh, v) =>
+            v === a || (sameClass && v === b) ? { ...veh, shift: { start: veh.shift.start, end } } : veh,
+          );
+          const inst2 = new Instance({ ...problem, vehicles });
+          const A = routeOf(inst2, a, seqs[a]!);
+          const B = a === b ? A : routeOf(inst2, b, seqs[b]!);
+          const buf = Int32Array.from(middle.length ? middle : [0]);
+          expect(evalConcat(inst2, A, pa, buf, 0, middle.length, B, pb)).toBe(expected);
+          checked++;
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('segment concatenation matches a full recomputation, within a route and across routes', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const inst = new Instance(randomProblem(seed, { horizon: 400, vehicles: 2 + (seed % 2), maxBreaks: 2 }));
+        const rng = new Rng(seed ^ 0x7f4a7c15);
+        const buf = new Int32Array(64);
+        const routes = Array.from({ length: inst.m }, (_, v) => routeOf(inst, v, randomSequence(inst, v, rng)));
+        for (const A of routes) {
+          if (!A.feasible || A.jobCount === 0) continue;
+          // Within A: keep 0..pa, reorder the middle, keep pb..end.
+          const pa = rng.int(A.len + 1);
+          const pb = pa + 1 + rng.int(A.len + 1 - pa);
+          const middle = Array.from(A.nodes.subarray(pa + 1, pb));
+          rng.shuffle(middle);
+          buf.set(middle);
+          const seq = [...A.sequence().slice(0, pa), ...middle, ...A.sequence().slice(pb - 1)];
+          const ref = referenceRoute(inst, A.vehicle, seq, true);
+          expect(evalConcat(inst, A, pa, buf, 0, middle.length, A, pb)).toBe(ref.feasible);
+          if (ref.feasible) {
+            expect(closeTo(concatOut.distance, ref.distance)).toBe(true);
+            expect(closeTo(concatOut.duration, ref.duration)).toBe(true);
+          }
+          checked++;
+          // Across routes: A's prefix up to its last break, one job, then a break-free tail of B.
+          for (const B of routes) {
+            if (B === A || B.jobCount === 0 || !B.feasible) continue;
+            const ia = A.lastBreakPos + rng.int(A.len + 1 - A.lastBreakPos);
+            const jb = B.lastBreakPos + 1 + rng.int(B.len + 1 - B.lastBreakPos);
+            const extra = servable(inst, A.vehicle).filter((j) => !A.sequence().includes(j) && !B.sequence().includes(j));
+            const mid = extra.length > 0 && rng.next() < 0.5 ? [extra[rng.int(extra.length)]!] : [];
+            buf.set(mid);
+            const seq2 = [...A.sequence().slice(0, ia), ...mid, ...B.sequence().slice(jb - 1)];
+            const ref2 = referenceRoute(inst, A.vehicle, seq2, true);
+            expect(evalConcat(inst, A, ia, buf, 0, mid.length, B, jb)).toBe(ref2.feasible);
+            if (ref2.feasible) {
+              expect(closeTo(concatOut.distance, ref2.distance)).toBe(true);
+              expect(closeTo(concatOut.duration, ref2.duration)).toBe(true);
+            }
+            checked++;
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(checked).toBeGreaterThan(200);
+  });
+});
