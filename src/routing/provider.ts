@@ -16,13 +16,23 @@ export interface LatLng {
 
 export interface MatrixResult {
   readonly size: number;
-  /** Row-major seconds, `durations[from * size + to]`. */
+  /**
+   * Row-major seconds, `durations[from * size + to]`. Diagonal 0.
+   * `Infinity` means "no road" (OSRM found no route between the pair, or a point is unroutable);
+   * no finite penalty is substituted here.
+   */
   readonly durations: Float64Array;
-  /** Row-major metres. */
+  /** Row-major metres; `Infinity` exactly where `durations` is. */
   readonly distances: Float64Array;
   /** The engine these numbers actually came from (after any fallback). */
   readonly engine: RoutingEngine;
   readonly warnings: readonly string[];
+  /**
+   * Indices of points the road network could not place (OSRM `NoSegment`).
+   * Their rows and columns are `Infinity` (diagonal 0); the rest of the matrix is real.
+   * Absent or empty when every point was routable.
+   */
+  readonly unroutable?: readonly number[];
 }
 
 export interface RoutingProvider {
