@@ -27,6 +27,7 @@ export class CircuitBreaker {
   private openedAt = 0;
   private opened = false;
   private probeInFlight = false;
+  private probeWaiters: (() => void)[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: BreakerOptions) {
@@ -43,6 +44,16 @@ export class CircuitBreaker {
     return this.state === 'open' ? this.openedAt + this.options.resetMs - this.now() : 0;
   }
 
+  /** True while the half-open probe is out; `probeSettled()` resolves when it has a verdict. */
+  get probing(): boolean {
+    return this.probeInFlight;
+  }
+
+  probeSettled(): Promise<void> {
+    if (!this.probeInFlight) return Promise.resolve();
+    return new Promise((resolve) => this.probeWaiters.push(resolve));
+  }
+
   /** A ticket if a call may go out now, else null. */
   tryAcquire(): BreakerTicket | null {
     const state = this.state;
@@ -54,9 +65,9 @@ export class CircuitBreaker {
 
   success(ticket: BreakerTicket): void {
     if (ticket.probe) {
-      this.probeInFlight = false;
       this.opened = false;
       this.failures = 0;
+      this.settleProbe();
     } else if (!this.opened) {
       this.failures = 0;
     }
@@ -65,8 +76,8 @@ export class CircuitBreaker {
 
   failure(ticket: BreakerTicket): void {
     if (ticket.probe) {
-      this.probeInFlight = false;
       this.trip();
+      this.settleProbe();
       return;
     }
     if (this.opened) return;
@@ -76,7 +87,14 @@ export class CircuitBreaker {
 
   /** The call ended without a verdict (cancelled by the caller). */
   release(ticket: BreakerTicket): void {
-    if (ticket.probe) this.probeInFlight = false;
+    if (ticket.probe) this.settleProbe();
+  }
+
+  private settleProbe(): void {
+    this.probeInFlight = false;
+    const waiters = this.probeWaiters;
+    this.probeWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private trip(): void {

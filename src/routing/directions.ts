@@ -133,8 +133,17 @@ export function compileInstructions(
   legCount: number,
 ): string[] {
   const known = textLanguages.instructions[language]?.v5 ?? {};
+  // The library numbers intermediate arrivals only up to its ordinal table ("10th"); past that
+  // it would say "your destination" mid-route, so the short form ("You have arrived") is used.
+  const intermediate = legIndex < legCount - 1;
+  const ordinals = (known.constants as { ordinalize?: Record<string, string> } | undefined)?.ordinalize ?? {};
+  const shortArrival = (known.arrive as { default?: { short?: string } } | undefined)?.default?.short;
   const out: string[] = [];
   for (const step of steps) {
+    if (step.maneuver.type === 'arrive' && intermediate && !ordinals[String(legIndex + 1)] && shortArrival) {
+      out.push(shortArrival);
+      continue;
+    }
     let { type, modifier } = step.maneuver;
     if (!(type in known)) type = 'turn';
     if (type !== 'depart' && type !== 'arrive' && !modifier) modifier = 'straight';

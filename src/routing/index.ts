@@ -71,7 +71,7 @@ export function createRoutingProvider(options: CreateRoutingProviderOptions = {}
         osrm,
         options.cache.cache,
         options.cache.ttlSeconds ?? DEFAULT_MATRIX_CACHE_TTL_SECONDS,
-        (mode) => ({ ...osrm.cacheKeyInfo(mode) }),
+        (mode) => osrm.cacheKeyInfo(mode),
         {
           ...(logger ? { logger } : {}),
           ...(options.cache.keyPrefix ? { keyPrefix: options.cache.keyPrefix } : {}),

@@ -298,6 +298,19 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function untilSettledOrAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  throwIfAborted(signal);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, reject);
+  });
+}
+
 export class OsrmClient {
   readonly config: ResolvedOsrmConfig;
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -341,12 +354,18 @@ export class OsrmClient {
     signal?: AbortSignal,
   ): Promise<T> {
     const { urlByMode, profileByMode, retries } = this.config;
-    const search = new URLSearchParams(query).toString().replace(/%2C/gi, ',');
+    // OSRM decodes the URL, but literal ',' and ';' keep logged URLs readable and match its docs.
+    const search = new URLSearchParams(query).toString().replace(/%2C/gi, ',').replace(/%3B/gi, ';');
     const url = `${urlByMode[mode]}/${service}/v1/${profileByMode[mode]}/${formatCoordinates(points)}${search ? `?${search}` : ''}`;
     const breaker = this.breakerFor(mode);
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(signal);
-      const ticket = breaker.tryAcquire();
+      let ticket = breaker.tryAcquire();
+      // Half-open: one block probes; the others wait for its verdict instead of giving up.
+      while (ticket === null && breaker.probing) {
+        await untilSettledOrAborted(breaker.probeSettled(), signal);
+        ticket = breaker.tryAcquire();
+      }
       if (ticket === null) {
         throw new OsrmFault('breaker-open', `circuit open after repeated failures, next try in ${Math.ceil(breaker.retryInMs / 1000)} s`);
       }
@@ -434,21 +453,24 @@ const tableSchema = z.object({
   distances: z.array(z.array(cell)),
 });
 type TableBody = z.infer<typeof tableSchema>;
+/** Snap probes ask for the default annotation (duration) of one cell. */
+const probeSchema = z.object({ code: z.literal('Ok'), durations: z.array(z.array(cell)) });
 
-function checkTableShape(body: TableBody, rows: number, cols: number): void {
-  for (const [name, matrix] of [['durations', body.durations], ['distances', body.distances]] as const) {
-    if (matrix.length !== rows || matrix.some((row) => row.length !== cols)) {
-      throw new OsrmFault('garbage', `invalid response: ${name} is not ${rows}×${cols}`);
-    }
-  }
+/** The table schema plus the block's dimensions: a wrongly sized answer is garbage too. */
+function tableSchemaFor(rows: number, cols: number): z.ZodType<TableBody> {
+  const sized = (m: readonly (readonly unknown[])[]): boolean => m.length === rows && m.every((row) => row.length === cols);
+  return tableSchema
+    .refine((b) => sized(b.durations), { message: `durations is not ${rows}×${cols}` })
+    .refine((b) => sized(b.distances), { message: `distances is not ${rows}×${cols}` });
 }
 
-export interface OsrmCacheKeyInfo {
+// A type alias, not an interface, so it is assignable to the cache's `MatrixCacheKeyInfo` record.
+export type OsrmCacheKeyInfo = {
   readonly engine: 'osrm';
   readonly url: string;
   readonly profile: string;
   readonly durationFactor: number;
-}
+};
 
 export interface OsrmProvider extends RoutingProvider {
   readonly engine: 'osrm';
@@ -495,8 +517,7 @@ export function createOsrmProvider(config: OsrmConfig, deps: OsrmDeps = {}): Osr
             query.sources = range(src.length).join(';');
             query.destinations = range(dst.length).map((j) => j + src.length).join(';');
           }
-          const body = await client.request('table', mode, coords, query, tableSchema, blockSignal);
-          checkTableShape(body, src.length, dst.length);
+          const body = await client.request('table', mode, coords, query, tableSchemaFor(src.length, dst.length), blockSignal);
           for (let a = 0; a < src.length; a++) {
             const durRow = body.durations[a]!;
             const distRow = body.distances[a]!;
@@ -540,7 +561,7 @@ export function createOsrmProvider(config: OsrmConfig, deps: OsrmDeps = {}): Osr
     const probe = async (subset: readonly number[], probeSignal: AbortSignal): Promise<number | 'ok' | 'unknown'> => {
       const coords = subset.length === 1 ? [points[subset[0]!]!, points[subset[0]!]!] : subset.map((i) => points[i]!);
       try {
-        await client.request('table', mode, coords, { sources: '0', destinations: '0' }, tableSchema, probeSignal);
+        await client.request('table', mode, coords, { sources: '0', destinations: '0' }, probeSchema, probeSignal);
         return 'ok';
       } catch (error) {
         if (error instanceof OsrmFault && error.kind === 'no-segment') {

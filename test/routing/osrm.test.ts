@@ -299,11 +299,18 @@ describe('OSRM table: faults fall back to great-circle', () => {
   });
 
   it('a block failing stops the other blocks and falls back as a whole', async () => {
-    fake.setFault({ kind: 'status', status: 503 });
-    const m = await createOsrmProvider({ baseUrl: fake.url, maxTableSize: 100, retries: 0, concurrency: 2, ...base }).matrix(cityPoints(250), 'car');
-    expect(m.engine).toBe('great-circle');
-    expect(m.size).toBe(250);
-    expect(fake.count()).toBeLessThanOrEqual(2);
+    // Own server: a request cancelled mid-flight may still reach the server after this test.
+    const server = await startFakeOsrm({ maxTableSize: 100 });
+    try {
+      server.setFault({ kind: 'status', status: 503 });
+      const m = await createOsrmProvider({ baseUrl: server.url, maxTableSize: 100, retries: 0, concurrency: 2, ...base }).matrix(cityPoints(250), 'car');
+      expect(m.engine).toBe('great-circle');
+      expect(m.size).toBe(250);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.count()).toBeLessThanOrEqual(2);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -376,13 +383,19 @@ describe('OSRM circuit breaker', () => {
 
 describe('OSRM abort', () => {
   it('rejects with the signal’s reason instead of falling back', async () => {
-    fake.setFault({ kind: 'delay', ms: 2_000 });
-    const controller = new AbortController();
-    const provider = createOsrmProvider({ baseUrl: fake.url, ...base });
-    const pending = provider.matrix(cityPoints(5), 'car', controller.signal);
-    setTimeout(() => controller.abort(new Error('plan cancelled')), 50);
-    await expect(pending).rejects.toThrow('plan cancelled');
-    expect(provider.client.breakerState('car')).toBe('closed');
+    const server = await startFakeOsrm();
+    try {
+      server.setFault({ kind: 'delay', ms: 2_000 });
+      const controller = new AbortController();
+      const provider = createOsrmProvider({ baseUrl: server.url, breaker: { failureThreshold: 1 }, ...base });
+      const pending = provider.matrix(cityPoints(5), 'car', controller.signal);
+      setTimeout(() => controller.abort(new Error('plan cancelled')), 50);
+      await expect(pending).rejects.toThrow('plan cancelled');
+      // The caller's abort says nothing about the server's health.
+      expect(provider.client.breakerState('car')).toBe('closed');
+    } finally {
+      await server.close();
+    }
   });
 
   it('an already aborted signal makes no request', async () => {
