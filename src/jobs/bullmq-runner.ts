@@ -146,9 +146,11 @@ export class BullmqRunner implements PlanRunner<PlanRequest, PlanResult> {
     let state: string;
     let cancelled: number;
     try {
+      // State first, then the job: a job read before its state could be a
+      // snapshot from before completion, without its return value.
+      [state, cancelled] = await Promise.all([this.queue.getJobState(id), this.redis.exists(cancelKey(this.opts.queueName, id))]);
       job = await Job.fromId<PlanJobData, PlanResult, PlanJobName>(this.queue, id);
-      if (!job) return (await this.redis.exists(cancelKey(this.opts.queueName, id))) === 1 ? this.cancelledRecord(id, tenant) : null;
-      [state, cancelled] = await Promise.all([job.getState(), this.redis.exists(cancelKey(this.opts.queueName, id))]);
+      if (!job) return cancelled === 1 ? this.cancelledRecord(id, tenant) : null;
     } catch (err) {
       throw new QueueUnavailableError(err);
     }

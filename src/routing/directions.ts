@@ -210,14 +210,10 @@ export function createOsrmDirections(client: OsrmClient, deps: OsrmDirectionsDep
       const chunk = stops.slice(start, start + per);
       let body: z.infer<typeof routeSchema>;
       try {
-        body = await client.request(
-          'route',
-          mode,
-          chunk,
-          { steps: 'true', geometries: 'geojson', overview: 'full' },
-          routeSchema,
-          taskSignal,
-        );
+        const legsMatch = routeSchema.refine((b) => b.routes[0]!.legs.length === chunk.length - 1, {
+          message: `expected ${chunk.length - 1} legs for ${chunk.length} waypoints`,
+        });
+        body = await client.request('route', mode, chunk, { steps: 'true', geometries: 'geojson', overview: 'full' }, legsMatch, taskSignal);
       } catch (error) {
         const k = error instanceof OsrmFault && error.kind === 'no-segment' ? error.details.coordinateIndex : undefined;
         if (k !== undefined && k < chunk.length) {
@@ -226,9 +222,6 @@ export function createOsrmDirections(client: OsrmClient, deps: OsrmDirectionsDep
         throw error;
       }
       const route = body.routes[0]!;
-      if (route.legs.length !== chunk.length - 1) {
-        throw new OsrmFault('garbage', `invalid response: ${route.legs.length} legs for ${chunk.length} waypoints`);
-      }
       parts[c] = {
         geometry: route.geometry.coordinates,
         legs: route.legs.map((leg, i) => ({

@@ -10,7 +10,8 @@
  *   circuit breaker per base URL; every body is checked with zod. Shared by matrices and directions.
  * - `createOsrmProvider(config, deps?)` → `OsrmProvider` (a `RoutingProvider` with engine 'osrm',
  *   plus `client` and `cacheKeyInfo(mode)` for the matrix cache).
- * - `OsrmFault`, `describeFault(fault)`.
+ * - `OsrmFault`, `describeFault(error)`, `matrixFallbackWarning(error)`, `directionsFallbackWarning(error)`,
+ *   `OsrmCacheKeyInfo`.
  *
  * Behaviour of `matrix(points, mode, signal)`:
  * - More than `maxTableSize` points: the matrix is fetched in blocks of at most `maxTableSize`
@@ -197,8 +198,10 @@ export type OsrmService = 'table' | 'route';
 export type OsrmCallOutcome = 'ok' | 'error' | 'fallback';
 
 /**
- * Metrics hook. Called with 'ok' or 'error' once per HTTP attempt (its latency), and with
- * 'fallback' once per matrix or itinerary answered by great-circle instead (time spent on OSRM).
+ * Metrics hook. Called with 'ok' or 'error' once per HTTP attempt (its latency; an OSRM error
+ * answer such as NoSegment, including the snap probes that locate unsnappable points, is an
+ * 'error'), and with 'fallback' once per matrix or itinerary answered by great-circle instead
+ * (time spent on OSRM before giving up).
  */
 export type OsrmCallHook = (outcome: OsrmCallOutcome, service: OsrmService, ms: number) => void;
 

@@ -168,7 +168,8 @@ describe('POST /v1/plans', () => {
   it('gives territory executives only cases inside their territory', async () => {
     const req = matrixDay();
     // A square around the first two cases (lat 12.91–12.92).
-    const square = { type: 'Polygon' as const, coordinates: [[[77.5, 12.905], [77.7, 12.905], [77.7, 12.925], [77.5, 12.925], [77.5, 12.905]]] };
+    const ring: [number, number][] = [[77.5, 12.905], [77.7, 12.905], [77.7, 12.925], [77.5, 12.925], [77.5, 12.905]];
+    const square = { type: 'Polygon' as const, coordinates: [ring] };
     req.executives = [{ id: 'E1', start: { lat: 12.9, lng: 77.6, matrixIndex: 0 }, shift: { start: '08:00', end: '18:00' }, territory: square }];
     const { record } = await plan(req);
     const result = feasible(req, record.result);

@@ -152,6 +152,13 @@ describe('OSRM directions', () => {
     expect(d.warnings[0]).toMatch(/^OSRM unavailable \(invalid response: routes\.0\./);
   });
 
+  it('falls back when the answer has the wrong number of legs', async () => {
+    fake.setFault({ kind: 'truncated' }, 1);
+    const d = await createOsrmDirections(new OsrmClient({ baseUrl: fake.url, ...fast })).directions(stops, 'car', 'en');
+    expect(d.straightLine).toBe(true);
+    expect(d.warnings[0]).toBe('OSRM unavailable (invalid response: body: expected 3 legs for 4 waypoints); route geometry is straight lines between stops');
+  });
+
   it('names the stop OSRM cannot place', async () => {
     const server = await startFakeOsrm({ unsnappable: (p) => p.lat === 12.94 && p.lng === 77.64 });
     try {

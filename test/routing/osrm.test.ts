@@ -234,6 +234,16 @@ describe('OSRM table: faults fall back to great-circle', () => {
     expect(m.warnings[0]).toMatch(/^OSRM unavailable \(invalid response: durations\.0\.1: /);
   });
 
+  it('a well-formed answer of the wrong size', async () => {
+    fake.setFault({ kind: 'truncated' });
+    const provider = createOsrmProvider({ baseUrl: fake.url, breaker: { failureThreshold: 1 }, ...base });
+    const m = await provider.matrix(points, 'car');
+    expect(m.engine).toBe('great-circle');
+    expect(m.warnings[0]).toBe('OSRM unavailable (invalid response: body: durations is not 12×12); travel times are great-circle estimates');
+    // An unreadable answer counts against the server.
+    expect(provider.client.breakerState('car')).toBe('open');
+  });
+
   it('an OSRM error answer (InvalidQuery) is not retried', async () => {
     fake.setFault({ kind: 'status', status: 400, body: '{"code":"InvalidQuery","message":"Query string malformed close to position 5"}' });
     const m = await createOsrmProvider({ baseUrl: fake.url, retries: 2, ...base }).matrix(points, 'car');
@@ -318,7 +328,7 @@ describe('OSRM circuit breaker', () => {
   const points = cityPoints(5, 41);
 
   it('opens after the threshold, makes no calls while open, then a probe closes it', async () => {
-    const provider = createOsrmProvider({ baseUrl: fake.url, retries: 0, breaker: { failureThreshold: 2, resetMs: 300 }, ...base });
+    const provider = createOsrmProvider({ baseUrl: fake.url, retries: 0, breaker: { failureThreshold: 2, resetMs: 600 }, ...base });
     fake.setFault({ kind: 'status', status: 503 });
     await provider.matrix(points, 'car');
     expect(provider.client.breakerState('car')).toBe('closed');
@@ -332,7 +342,7 @@ describe('OSRM circuit breaker', () => {
     expect(whileOpen.engine).toBe('great-circle');
     expect(whileOpen.warnings[0]).toMatch(/^OSRM unavailable \(circuit open after repeated failures, next try in 1 s\)/);
 
-    await new Promise((r) => setTimeout(r, 320));
+    await new Promise((r) => setTimeout(r, 620));
     expect(provider.client.breakerState('car')).toBe('half-open');
     const probe = await provider.matrix(points, 'car');
     expect(probe.engine).toBe('osrm');
@@ -340,12 +350,26 @@ describe('OSRM circuit breaker', () => {
     expect(fake.count()).toBe(3);
   });
 
+  it('while the probe is out, the other blocks wait for it instead of falling back', async () => {
+    const provider = createOsrmProvider({ baseUrl: fake.url, maxTableSize: 100, retries: 0, concurrency: 4, breaker: { failureThreshold: 1, resetMs: 100 }, ...base });
+    fake.setFault({ kind: 'status', status: 503 }, 1);
+    await provider.matrix(points, 'car');
+    expect(provider.client.breakerState('car')).toBe('open');
+    await new Promise((r) => setTimeout(r, 120));
+    fake.setFault({ kind: 'delay', ms: 60 }, 1); // the probe is slow
+    const big = cityPoints(250, 43);
+    const m = await provider.matrix(big, 'car');
+    expect(m.engine).toBe('osrm');
+    expect(fake.count('table')).toBe(1 + 9);
+    expectMatrixMatchesFake(m, big, 'driving');
+  });
+
   it('a failed probe re-opens it', async () => {
-    const provider = createOsrmProvider({ baseUrl: fake.url, retries: 0, breaker: { failureThreshold: 1, resetMs: 150 }, ...base });
+    const provider = createOsrmProvider({ baseUrl: fake.url, retries: 0, breaker: { failureThreshold: 1, resetMs: 300 }, ...base });
     fake.setFault({ kind: 'status', status: 500 });
     await provider.matrix(points, 'car');
     expect(provider.client.breakerState('car')).toBe('open');
-    await new Promise((r) => setTimeout(r, 170));
+    await new Promise((r) => setTimeout(r, 320));
     await provider.matrix(points, 'car');
     expect(fake.count()).toBe(2);
     expect(provider.client.breakerState('car')).toBe('open');

@@ -24,6 +24,8 @@ export type FakeFault =
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'malformed' }
   | { readonly kind: 'wrong-shape' }
+  /** A well-formed answer with its last row (table) or last leg (route) missing. */
+  | { readonly kind: 'truncated' }
   | { readonly kind: 'reset' };
 
 export interface FakeOsrmOptions {
@@ -312,9 +314,16 @@ export async function startFakeOsrm(options: FakeOsrmOptions = {}): Promise<Fake
       if (match[1] === 'table') {
         const { body, cells } = table(match[2]!, coords, url.searchParams);
         record = { ...record, cells };
+        if (current?.kind === 'truncated') {
+          const b = body as { durations?: unknown[]; distances?: unknown[] };
+          b.durations?.pop();
+          b.distances?.pop();
+        }
         send(res, 200, body);
       } else {
-        send(res, 200, route(match[2]!, coords));
+        const body = route(match[2]!, coords) as { routes: { legs: unknown[] }[] };
+        if (current?.kind === 'truncated') body.routes[0]!.legs.pop();
+        send(res, 200, body);
       }
     } catch (error) {
       if (error instanceof OsrmError) send(res, 400, { code: error.code, message: error.message });
