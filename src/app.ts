@@ -45,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: false } },
   });
+  // JSON only: a body sent as text/plain gets 415 rather than a confusing schema error.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed objects; the schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -107,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { ok, checks: { [runner.kind === 'bullmq' ? 'redis' : 'runner']: ok } };
     },
   }));
-  await app.register(planRoutes({ runner, config, onPlanSubmitted: () => undefined }));
+  await app.register(planRoutes({ runner, config, onPlanSubmitted: () => metrics.plansSubmitted.inc() }));
   if (config.METRICS) {
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
       metrics.queueDepth.set(await runner.depth().catch(() => 0));

@@ -71,7 +71,10 @@ export function createRuntime(config: Config, role: 'api' | 'worker', logger?: L
     osrm: osrmConfig(config),
     ...(redis && config.MATRIX_CACHE_TTL_SECONDS > 0 ? { cache: { cache: createRedisMatrixCache(redis), ttlSeconds: config.MATRIX_CACHE_TTL_SECONDS } } : {}),
     logger: log,
-    onCall: (outcome, service) => metrics.osrmCalls.labels(service, outcome).inc(),
+    onCall: (outcome, service, ms) => {
+      metrics.osrmCalls.labels(service, outcome).inc();
+      if (outcome !== 'fallback') metrics.osrmSeconds.labels(service).observe(ms / 1000);
+    },
   });
   const pool = new SolverPool(config.WORKER_CONCURRENCY);
   const processor: ProcessorDeps = {
@@ -81,6 +84,12 @@ export function createRuntime(config: Config, role: 'api' | 'worker', logger?: L
     defaultTimeLimitSeconds: config.DEFAULT_TIME_LIMIT_SECONDS,
     partition: { minCases: config.PARTITION_MIN_CASES, targetCases: config.REGION_TARGET_CASES },
     onSolved: (seconds, stopReason) => metrics.solveSeconds.labels(stopReason).observe(seconds),
+    onStatus: ({ status, previous, region }) => {
+      if (status === 'active') metrics.activeJobs.inc();
+      else if (previous === 'active') metrics.activeJobs.dec();
+      // A region that fails for good fails its plan; regions that complete are counted with their merged plan.
+      if ((status === 'completed' || status === 'failed' || status === 'cancelled') && (!region || status === 'failed')) metrics.plans.labels(status).inc();
+    },
   };
   return {
     config,

@@ -5,7 +5,7 @@ import { stdSerializers, type LoggerOptions } from 'pino';
  * only; two guards catch anything that slips through (a request body logged
  * on error, a job's data, an error carrying its input):
  * - fixed paths, censored by pino's redaction (also the API key headers);
- * - any property named in PERSONAL_KEYS, at any depth of a logged object or
+ * - any property named in SENSITIVE_KEYS, at any depth of a logged object or
  *   of a serialized error, is replaced before the line is written.
  */
 export const REDACT_PATHS = [
@@ -31,8 +31,8 @@ export const REDACT_PATHS = [
 
 const CENSOR = '[redacted]';
 
-/** Fields of a case (or a stop or a job built from one) that hold debtor data. */
-export const PERSONAL_KEYS: ReadonlySet<string> = new Set(['debtor', 'address', 'phone', 'authorization', 'cookie']);
+/** Debtor fields of a case (and of anything built from one), and credentials. */
+export const SENSITIVE_KEYS: ReadonlySet<string> = new Set(['debtor', 'address', 'phone', 'authorization', 'cookie']);
 
 /** Beyond this depth a logged value is cut rather than searched. */
 const MAX_DEPTH = 12;
@@ -65,7 +65,7 @@ export function scrub(value: unknown, depth = 0): unknown {
   let out: Record<string, unknown> | null = null;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
-    const s = PERSONAL_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? CENSOR : scrub(v, depth + 1);
+    const s = SENSITIVE_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? CENSOR : scrub(v, depth + 1);
     if (s !== v) (out ??= { ...obj })[key] = s;
   }
   return out ?? value;

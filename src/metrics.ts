@@ -8,7 +8,9 @@ export interface Metrics {
   readonly activeJobs: Gauge;
   readonly solveSeconds: Histogram<'stop_reason'>;
   readonly plans: Counter<'status'>;
+  readonly plansSubmitted: Counter;
   readonly osrmCalls: Counter<'service' | 'outcome'>;
+  readonly osrmSeconds: Histogram<'service'>;
 }
 
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
@@ -33,6 +35,19 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       registers: [registry],
     }),
     plans: new Counter({ name: 'beatplan_plans_total', help: 'Plans by final status', labelNames: ['status'], registers: [registry] }),
-    osrmCalls: new Counter({ name: 'beatplan_osrm_calls_total', help: 'OSRM calls by service and outcome', labelNames: ['service', 'outcome'], registers: [registry] }),
+    plansSubmitted: new Counter({ name: 'beatplan_plans_submitted_total', help: 'Plans accepted by the API', registers: [registry] }),
+    osrmCalls: new Counter({
+      name: 'beatplan_osrm_calls_total',
+      help: 'OSRM calls by service and outcome (ok, error, fallback: not attempted, circuit open)',
+      labelNames: ['service', 'outcome'],
+      registers: [registry],
+    }),
+    osrmSeconds: new Histogram({
+      name: 'beatplan_osrm_call_seconds',
+      help: 'OSRM request latency per attempt (ok or error)',
+      labelNames: ['service'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
   };
 }

@@ -7,7 +7,7 @@ import { cancelChannel, type PlanJobData, type PlanJobName } from './bullmq-runn
 import { describeFailure } from './failure.js';
 import { mergePlans } from './merge.js';
 import { solveRegion, type ProcessorDeps } from './processor.js';
-import type { PlanProgressEvent } from './runner.js';
+import type { PlanProgressEvent, PlanStatus } from './runner.js';
 
 export interface PlanWorkerOptions {
   readonly queueName: string;
@@ -64,6 +64,21 @@ export class PlanWorker {
   }
 
   private async process(job: Job<PlanJobData, PlanResult, PlanJobName>, token: string | undefined, signal: AbortSignal | undefined): Promise<PlanResult> {
+    const report = (status: PlanStatus): void => this.deps.onStatus?.({ status, previous: 'active', region: job.name === 'region' });
+    this.deps.onStatus?.({ status: 'active', previous: 'queued', region: job.name === 'region' });
+    try {
+      const result = await this.run(job, token, signal);
+      report('completed');
+      return result;
+    } catch (err) {
+      // Cancelled and invalid jobs end here; others once their attempts are used up; a handed-back job waits again.
+      const final = err instanceof UnrecoverableError || (!(err instanceof DelayedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      report(!final ? 'queued' : err instanceof Error && err.message.startsWith('cancelled:') ? 'cancelled' : 'failed');
+      throw err;
+    }
+  }
+
+  private async run(job: Job<PlanJobData, PlanResult, PlanJobName>, token: string | undefined, signal: AbortSignal | undefined): Promise<PlanResult> {
     const log = this.opts.logger.child({ planId: job.data.planId ?? job.id, jobId: job.id, reqId: job.data.requestId, attempt: job.attemptsMade + 1 });
     const parsed = PlanRequestSchema.safeParse(job.data.request);
     if (!parsed.success) throw new UnrecoverableError(`invalid_problem: job data does not match the request schema`);

@@ -96,7 +96,10 @@ export class InProcessRunner implements PlanRunner<PlanRequest, PlanResult> {
     const before = entry.record.status;
     entry.record = { ...entry.record, ...patch };
     if (FINAL.has(entry.record.status)) entry.expiresAt = Date.now() + this.opts.resultTtlSeconds * 1000;
-    if (entry.record.status !== before) this.emit(entry.record.id, { type: 'status', status: entry.record.status });
+    if (entry.record.status !== before) {
+      this.deps.onStatus?.({ status: entry.record.status, previous: before });
+      this.emit(entry.record.id, { type: 'status', status: entry.record.status });
+    }
   }
 
   private emit(id: string, event: PlanEvent): void {

@@ -7,7 +7,7 @@ import type { PlanResult } from '../http/schemas/plan-result.js';
 import { explicitMatrix } from '../routing/explicit-matrix.js';
 import type { LatLng, MatrixResult, TravelMode } from '../routing/provider.js';
 import { mergePlans } from './merge.js';
-import type { PlanProgressEvent } from './runner.js';
+import type { PlanProgressEvent, PlanStatus } from './runner.js';
 import type { SolverPool } from './solver-pool.js';
 
 /** What the processor needs from the routing layer. */
@@ -28,6 +28,15 @@ export interface ProcessorDeps {
   readonly defaultTimeLimitSeconds: number;
   readonly partition: { readonly minCases: number; readonly targetCases: number };
   readonly onSolved?: ((seconds: number, stopReason: string) => void) | undefined;
+  /** Status changes of the plans and region jobs run in this process (metrics: active jobs, plans by status). */
+  readonly onStatus?: ((change: StatusChange) => void) | undefined;
+}
+
+export interface StatusChange {
+  readonly status: PlanStatus;
+  readonly previous: PlanStatus;
+  /** A region job of a split plan, not a whole plan. */
+  readonly region?: boolean | undefined;
 }
 
 export interface ProcessContext {
