@@ -155,9 +155,24 @@ export class BullmqRunner implements PlanRunner<PlanRequest, PlanResult> {
       throw new QueueUnavailableError(err);
     }
     if (job.data.tenant !== tenant) return null;
+    // A split plan is running while its regions are: its progress is theirs.
+    const regionsRunning = state === 'waiting-children';
     const status: PlanStatus =
-      cancelled === 1 && state !== 'completed' ? 'cancelled' : state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : state === 'active' ? 'active' : 'queued';
-    const progress = status === 'completed' ? 100 : toProgress(job.progress).progress;
+      cancelled === 1 && state !== 'completed'
+        ? 'cancelled'
+        : state === 'completed'
+          ? 'completed'
+          : state === 'failed'
+            ? 'failed'
+            : state === 'active' || regionsRunning
+              ? 'active'
+              : 'queued';
+    let progress = status === 'completed' ? 100 : toProgress(job.progress).progress;
+    if (regionsRunning) {
+      const c = await job.getDependenciesCount({ processed: true, unprocessed: true }).catch(() => ({ processed: 0, unprocessed: 0 }));
+      const total = (c.processed ?? 0) + (c.unprocessed ?? 0);
+      progress = total > 0 ? Math.round((99 * (c.processed ?? 0)) / total) : 0;
+    }
     return {
       id,
       tenant,
