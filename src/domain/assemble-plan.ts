@@ -1,6 +1,7 @@
 import type { Solution, UnassignedReason } from '../../solver/index.js';
 import type { PlanRequest } from '../http/schemas/plan-request.js';
 import type { Itinerary, PlanResult, Stop, UnassignedCase, UnassignedCaseReason } from '../http/schemas/plan-result.js';
+import type { RoutingEngine } from '../routing/provider.js';
 import type { MappedProblem } from './build-problem.js';
 import { defaultPriority } from './priority.js';
 
@@ -102,7 +103,6 @@ export function assemblePlan(req: PlanRequest, mapped: MappedProblem, sol: Solut
       assetUnits: units,
     });
   }
-  itineraries.sort((a, b) => (a.executiveId < b.executiveId ? -1 : a.executiveId > b.executiveId ? 1 : 0));
 
   const unassigned: UnassignedCase[] = [];
   const caseDetail = (ci: number, reason: UnassignedCaseReason, detail?: string): UnassignedCase => ({
@@ -113,21 +113,29 @@ export function assemblePlan(req: PlanRequest, mapped: MappedProblem, sol: Solut
   });
   for (const p of mapped.preUnassigned) unassigned.push(caseDetail(p.caseIndex, p.reason, p.detail));
   for (const u of sol.unassigned) unassigned.push(caseDetail(mapped.jobCase[u.job]!, REASON_FROM_SOLVER[u.reason]));
+  return finishPlan(req, itineraries, unassigned, {
+    solveSeconds: meta.solveSeconds,
+    routingEngine: mapped.routingEngine,
+    warnings: [...mapped.warnings, ...(meta.extraWarnings ?? [])],
+    stopReason: meta.stopReason,
+    regions: meta.regions ?? 1,
+  });
+}
+
+type SummaryMeta = Parameters<typeof summarise>[3];
+
+/** The plan in its stable order: itineraries by executive id, unassigned cases in request order. */
+export function finishPlan(req: PlanRequest, itineraries: Itinerary[], unassigned: UnassignedCase[], meta: SummaryMeta): PlanResult {
+  itineraries.sort((a, b) => (a.executiveId < b.executiveId ? -1 : a.executiveId > b.executiveId ? 1 : 0));
   const order = new Map(req.cases.map((c, i) => [c.id, i]));
   unassigned.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
-  return {
-    date: req.date,
-    timezone: req.timezone,
-    itineraries,
-    unassigned,
-    summary: summarise(req, itineraries, unassigned, {
-      solveSeconds: meta.solveSeconds,
-      routingEngine: mapped.routingEngine,
-      warnings: [...mapped.warnings, ...(meta.extraWarnings ?? [])],
-      stopReason: meta.stopReason,
-      regions: meta.regions ?? 1,
-    }),
-  };
+  return { date: req.date, timezone: req.timezone, itineraries, unassigned, summary: summarise(req, itineraries, unassigned, meta) };
+}
+
+/** The engine a plan's travel came from when parts disagree: any estimate makes the whole an estimate. */
+export function weakestEngine(engines: Iterable<RoutingEngine>): RoutingEngine {
+  const all = new Set(engines);
+  return all.has('great-circle') ? 'great-circle' : all.has('osrm') ? 'osrm' : 'matrix';
 }
 
 export function summarise(

@@ -3,6 +3,7 @@ import type { Job, Problem, TimeWindow, Vehicle } from '../../solver/index.js';
 import type { Case, Executive, PlanRequest } from '../http/schemas/plan-request.js';
 import type { UnassignedCaseReason } from '../http/schemas/plan-result.js';
 import type { LatLng, MatrixResult, RoutingEngine, TravelMode } from '../routing/provider.js';
+import { weakestEngine } from './assemble-plan.js';
 import { defaultPriority } from './priority.js';
 import { DayClock } from './time.js';
 
@@ -120,8 +121,7 @@ export function buildProblem(req: PlanRequest, loc: LocationPlan, matrices: Matr
     for (const w of m.warnings) if (!warnings.includes(w)) warnings.push(w);
     return m;
   });
-  const engines = new Set(matrices2.map((m) => m.engine));
-  const routingEngine: RoutingEngine = engines.has('great-circle') ? 'great-circle' : engines.has('osrm') ? 'osrm' : 'matrix';
+  const routingEngine = weakestEngine(matrices2.map((m) => m.engine));
   const unroutable = new Set<number>();
   for (const m of matrices2) for (const i of m.unroutable ?? []) unroutable.add(i);
 

@@ -1,4 +1,4 @@
-import { summarise } from '../domain/assemble-plan.js';
+import { finishPlan, weakestEngine } from '../domain/assemble-plan.js';
 import type { PlanRequest } from '../http/schemas/plan-request.js';
 import type { PlanResult, UnassignedCase } from '../http/schemas/plan-result.js';
 
@@ -8,7 +8,7 @@ import type { PlanResult, UnassignedCase } from '../http/schemas/plan-result.js'
  * is checked here rather than trusted) is reported unassigned.
  */
 export function mergePlans(req: PlanRequest, parts: readonly PlanResult[]): PlanResult {
-  const itineraries = parts.flatMap((p) => p.itineraries).sort((a, b) => (a.executiveId < b.executiveId ? -1 : a.executiveId > b.executiveId ? 1 : 0));
+  const itineraries = parts.flatMap((p) => p.itineraries);
   const seen = new Set<string>();
   for (const it of itineraries) for (const s of it.stops) if (s.caseId !== undefined) seen.add(s.caseId);
   const unassigned: UnassignedCase[] = [];
@@ -16,20 +16,11 @@ export function mergePlans(req: PlanRequest, parts: readonly PlanResult[]): Plan
   for (const c of req.cases) {
     if (!seen.has(c.id)) unassigned.push({ caseId: c.id, location: { lat: c.location.lat, lng: c.location.lng }, reason: 'no_room_in_plan', detail: 'no region of the split request took the case' });
   }
-  const order = new Map(req.cases.map((c, i) => [c.id, i]));
-  unassigned.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
-  const engines = new Set(parts.map((p) => p.summary.routingEngine));
-  return {
-    date: req.date,
-    timezone: req.timezone,
-    itineraries,
-    unassigned,
-    summary: summarise(req, itineraries, unassigned, {
-      solveSeconds: Math.max(0, ...parts.map((p) => p.summary.solveSeconds)),
-      routingEngine: engines.has('great-circle') ? 'great-circle' : engines.has('osrm') ? 'osrm' : 'matrix',
-      warnings: parts.flatMap((p) => p.summary.warnings),
-      stopReason: [...new Set(parts.map((p) => p.summary.stopReason))].join(','),
-      regions: parts.length,
-    }),
-  };
+  return finishPlan(req, itineraries, unassigned, {
+    solveSeconds: Math.max(0, ...parts.map((p) => p.summary.solveSeconds)),
+    routingEngine: weakestEngine(parts.map((p) => p.summary.routingEngine)),
+    warnings: parts.flatMap((p) => p.summary.warnings),
+    stopReason: [...new Set(parts.map((p) => p.summary.stopReason))].join(','),
+    regions: parts.length,
+  });
 }
