@@ -75,10 +75,37 @@ export class BullmqRunner implements PlanRunner<PlanRequest, PlanResult> {
     this.queue.on('error', onError);
     this.flow.on('error', onError);
     this.events.on('error', onError);
-    this.events.on('progress', ({ jobId, data }) => this.bus.emit(jobId, { type: 'progress', data: toProgress(data) } satisfies PlanEvent));
+    this.events.on('progress', ({ jobId, data }) => {
+      const cut = jobId.lastIndexOf('.r');
+      if (cut < 0) this.bus.emit(jobId, { type: 'progress', data: toProgress(data) } satisfies PlanEvent);
+      else void this.regionProgress(jobId.slice(0, cut), jobId, toProgress(data));
+    });
     this.events.on('active', ({ jobId }) => this.bus.emit(jobId, { type: 'status', status: 'active' } satisfies PlanEvent));
-    this.events.on('completed', ({ jobId }) => this.bus.emit(jobId, { type: 'status', status: 'completed' } satisfies PlanEvent));
+    this.events.on('completed', ({ jobId }) => {
+      const cut = jobId.lastIndexOf('.r');
+      if (cut >= 0) void this.regionProgress(jobId.slice(0, cut), jobId, { progress: 100 });
+      this.regions.delete(jobId);
+      this.bus.emit(jobId, { type: 'status', status: 'completed' } satisfies PlanEvent);
+    });
     this.events.on('failed', ({ jobId }) => void this.onFailed(jobId));
+  }
+
+  /** Per split plan: its regions' progress, and how many regions it has. */
+  private readonly regions = new Map<string, { total: number; done: Map<string, number> }>();
+
+  private async regionProgress(planId: string, regionId: string, p: PlanProgressEvent): Promise<void> {
+    if (this.bus.listenerCount(planId) === 0) return;
+    let entry = this.regions.get(planId);
+    if (!entry) {
+      const parent = await Job.fromId(this.queue, planId).catch(() => undefined);
+      const c = (await parent?.getDependenciesCount({ processed: true, unprocessed: true }).catch(() => undefined)) ?? {};
+      entry = { total: Math.max(1, (c.processed ?? 0) + (c.unprocessed ?? 0)), done: new Map() };
+      this.regions.set(planId, entry);
+    }
+    entry.done.set(regionId, p.progress);
+    let sum = 0;
+    for (const x of entry.done.values()) sum += x;
+    this.bus.emit(planId, { type: 'progress', data: { ...p, progress: Math.min(99, Math.round(sum / entry.total)) } } satisfies PlanEvent);
   }
 
   private async onFailed(jobId: string): Promise<void> {

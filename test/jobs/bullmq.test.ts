@@ -67,7 +67,15 @@ describe.runIf(hasRedis)('BullMQ path (real Redis)', () => {
   it('splits a large request into a flow of regions across workers and merges one plan', async () => {
     const req = fixture('two-cities.json');
     req.options = { ...req.options, timeLimitSeconds: 3 };
-    const res = await api.app.inject({ method: 'POST', url: '/v1/plans?wait=120', payload: req });
+    const { id: planId } = await api.handle.runner.submit(req as never, { tenant: 'default' });
+    const progress: number[] = [];
+    const unsubscribe = await api.handle.runner.subscribe(planId, (e) => e.type === 'progress' && progress.push(e.data.progress));
+    await api.handle.runner.wait(planId, 'default', 120_000);
+    unsubscribe();
+    // The plan reports its regions' progress while they run.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(Math.max(...progress)).toBeGreaterThan(0);
+    const res = await api.app.inject({ method: 'GET', url: `/v1/plans/${planId}` });
     expect(res.statusCode).toBe(200);
     const result = res.json().result as PlanResult;
     expect(checkPlan(req, result, documentedGreatCircle)).toEqual([]);
