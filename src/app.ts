@@ -51,8 +51,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Responses are built from typed objects; the schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandling(app);
+  // Once closing, answers end their connection: an idle keep-alive socket would hold shutdown until the client drops it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

@@ -53,11 +53,11 @@ export function createRedis(url: string, logger: Logger, name: string): Redis {
   });
   let down = false;
   redis.on('error', (err) => {
-    if (!down) logger.warn({ err: err.message, name }, 'redis unavailable');
+    if (!down) logger.warn({ err: err.message, client: name }, 'redis unavailable');
     down = true;
   });
   redis.on('ready', () => {
-    if (down) logger.info({ name }, 'redis reachable again');
+    if (down) logger.info({ client: name }, 'redis reachable again');
     down = false;
   });
   return redis;

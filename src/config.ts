@@ -12,7 +12,7 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`;
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
-const url = (example: string) => z.string().url({ error: `expected a URL such as ${example}` });
+const url = (protocol: RegExp, example: string) => z.url({ protocol, error: `expected a URL such as ${example}` });
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   WORKER_HTTP_PORT: int(0, 65535).default(3001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: plans run in this process on worker threads; set: through BullMQ. */
-  REDIS_URL: url('redis://127.0.0.1:6379').optional(),
+  REDIS_URL: url(/^rediss?$/, 'redis://127.0.0.1:6379').optional(),
   QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('beatplan-plans'),
   /** Solves run at once per process (API's in-process runner or `npm run worker`). */
   WORKER_CONCURRENCY: int(1, 64).default(2),
@@ -49,10 +49,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1).default(600),
   /** Comma-separated origins allowed by CORS; unset: CORS off. `*` allows any. */
   CORS_ORIGINS: z.string().optional(),
-  OSRM_URL: url('http://127.0.0.1:5000').optional(),
-  OSRM_URL_TWO_WHEELER: url('http://127.0.0.1:5000').optional(),
-  OSRM_URL_CAR: url('http://127.0.0.1:5000').optional(),
-  OSRM_URL_WALK: url('http://127.0.0.1:5000').optional(),
+  OSRM_URL: url(/^https?$/, 'http://127.0.0.1:5000').optional(),
+  OSRM_URL_TWO_WHEELER: url(/^https?$/, 'http://127.0.0.1:5000').optional(),
+  OSRM_URL_CAR: url(/^https?$/, 'http://127.0.0.1:5000').optional(),
+  OSRM_URL_WALK: url(/^https?$/, 'http://127.0.0.1:5000').optional(),
   OSRM_PROFILE_TWO_WHEELER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('driving'),
   OSRM_PROFILE_CAR: z.string().regex(/^[A-Za-z0-9_-]+$/).default('driving'),
   OSRM_PROFILE_WALK: z.string().regex(/^[A-Za-z0-9_-]+$/).default('foot'),

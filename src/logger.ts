@@ -45,27 +45,28 @@ function isPlain(v: object): boolean {
 /**
  * A copy of `value` with personal fields censored; the same object when
  * there is nothing to censor, so the usual small log objects cost one walk.
- * Only plain objects and arrays are entered: requests, replies and errors
- * have their own serializers, which run after this and are scrubbed too.
+ * Only plain objects and arrays are entered, unless `any`: requests and
+ * replies have their own serializers, and errors are scrubbed, whole, after
+ * theirs (a serialized error and what it carries are not plain objects).
  */
-export function scrub(value: unknown, depth = 0): unknown {
+export function scrub(value: unknown, depth = 0, any = false): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[truncated]';
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const s = scrub(v, depth + 1);
+      const s = scrub(v, depth + 1, any);
       if (s !== v) (out ??= value.slice())[i] = s;
     }
     return out ?? value;
   }
-  if (!isPlain(value)) return value;
+  if (!any && !isPlain(value)) return value;
   const obj = value as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
-    const s = SENSITIVE_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? CENSOR : scrub(v, depth + 1);
+    const s = SENSITIVE_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? CENSOR : scrub(v, depth + 1, any);
     if (s !== v) (out ??= { ...obj })[key] = s;
   }
   return out ?? value;
@@ -78,6 +79,6 @@ export function loggerOptions(level: string, name: string): LoggerOptions {
     redact: { paths: REDACT_PATHS, censor: CENSOR },
     base: { service: 'beatplan', role: name },
     formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
-    serializers: { err: (err: Error) => scrub(stdSerializers.err(err)) },
+    serializers: { err: (err: Error) => scrub(stdSerializers.err(err), 0, true) },
   };
 }

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKey } from '../../config.js';
 import { AppError } from '../../errors.js';
+import { sendProblem } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,12 +34,13 @@ const PROTECTED = ['/v1/', '/admin/'];
 
 export function registerAuth(app: FastifyInstance, keys: readonly ApiKey[]): void {
   app.decorateRequest('tenant', OPEN_TENANT);
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (keys.length === 0) return;
     const path = req.url.split('?')[0]!;
     if (!PROTECTED.some((p) => path.startsWith(p))) return;
     const tenant = resolveTenant(keys, req.headers.authorization);
-    if (tenant === null) throw new AppError('unauthorized', 'send Authorization: Bearer <API key>');
+    // Answered here, not thrown: plugins with their own error handler (the queue dashboard) would turn a throw into a 500.
+    if (tenant === null) return sendProblem(reply, req, new AppError('unauthorized', 'send Authorization: Bearer <API key>'));
     req.tenant = tenant;
   });
 }

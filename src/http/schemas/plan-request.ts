@@ -8,9 +8,10 @@ import { isSupportedLanguage } from '../../routing/directions.js';
  * end so every offending path is reported at once.
  */
 
+const CLOCK = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const Clock = z
   .string()
-  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a clock time "HH:MM" (00:00–24:00)')
+  .regex(CLOCK, 'expected a clock time "HH:MM" (00:00–24:00)')
   .describe('Local clock time "HH:MM" on the planned date');
 
 const Interval = z.object({ start: Clock, end: Clock });
@@ -114,8 +115,10 @@ export const PlanRequestSchema = z
     };
     if (!isValidDate(req.date)) issue(['date'], 'expected a calendar date YYYY-MM-DD');
     if (!isValidTimeZone(req.timezone)) issue(['timezone'], 'unknown IANA time zone');
+    // This pass also runs after non-fatal field issues (a clock like "25:00"): such clocks are already reported.
+    const clock = (hhmm: string): number => (CLOCK.test(hhmm) ? parseClock(hhmm) : NaN);
     const ordered = (path: (string | number)[], w: { start: string; end: string }): void => {
-      if (parseClock(w.end) < parseClock(w.start)) issue([...path, 'end'], 'ends before it starts');
+      if (clock(w.end) < clock(w.start)) issue([...path, 'end'], 'ends before it starts');
     };
     ordered(['options', 'contactHours'], req.options.contactHours);
     if (!isSupportedLanguage(req.options.language)) issue(['options', 'language'], `unsupported language "${req.options.language}"`);
@@ -127,7 +130,7 @@ export const PlanRequestSchema = z
       ordered(['executives', i, 'shift'], e.shift);
       e.breaks.forEach((b, k) => {
         ordered(['executives', i, 'breaks', k], b);
-        if (parseClock(b.end) - parseClock(b.start) < b.minutes * 60)
+        if (clock(b.end) - clock(b.start) < b.minutes * 60)
           issue(['executives', i, 'breaks', k, 'minutes'], 'longer than its window');
       });
     });
