@@ -2,7 +2,7 @@ import type { MoveCounter } from './construction.js';
 import type { Instance } from './instance.js';
 import type { SolveProgress } from './model.js';
 import { foldCost, isBetter, sameLevel, type Score, type Weights } from './objective.js';
-import { recreateGreedy, makeRecreateScratch } from './recreate.js';
+import { recreateGreedy, makeRecreateScratch, type InsertionScope } from './recreate.js';
 import type { Rng } from './rng.js';
 import { defaultRuinParams, makeRuinScratch, ruinStrings } from './ruin.js';
 import type { StopReason, Stopper } from './stopping.js';
@@ -15,12 +15,18 @@ export interface SearchParams {
   endTemperature: number;
   /** SISR blink rate of greedy insertion. */
   blinkRate: number;
+  /** Greedy insertion first tries the routes of this many nearest jobs (0: all routes)... */
+  insertionNeighbours: number;
+  /** ...once the plan uses more than this many routes. */
+  insertionMinRoutes: number;
 }
 
 export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   startTemperature: 3,
-  endTemperature: 0.003,
+  endTemperature: 0.03,
   blinkRate: 0.01,
+  insertionNeighbours: 40,
+  insertionMinRoutes: 12,
 };
 
 export interface SearchContext {
@@ -30,8 +36,11 @@ export interface SearchContext {
   counter: MoveCounter;
   weights: Weights;
   params: SearchParams;
-  /** Improves a solution in place (local search); applied to every new best. */
-  improve: (ws: WorkingSolution) => void;
+  /**
+   * Improves a solution in place (local search); applied to the first
+   * solution and to every new best, with the previous best as `reference`.
+   */
+  improve: (ws: WorkingSolution, reference: WorkingSolution | null) => void;
   onProgress: ((p: SolveProgress) => void) | undefined;
   progressIntervalMs: number;
 }
@@ -59,20 +68,6 @@ export function runSearch(ctx: SearchContext, initial: WorkingSolution): SearchR
   let best = current;
   let bestScore = curScore;
 
-  let edges = 0;
-  for (const r of current.routes) if (r.jobCount > 0) edges += r.jobCount + 1;
-  const avgEdge = edges > 0 && curScore.travel > 0 ? curScore.travel / edges : 1;
-  const T0 = params.startTemperature * avgEdge;
-  const Tf = params.endTemperature * avgEdge;
-  const ruinParams = defaultRuinParams(inst.assignable.length);
-  const ruinScratch = makeRuinScratch(inst);
-  const recreateScratch = makeRecreateScratch(inst);
-  const removed: number[] = [];
-  const untried: number[] = [];
-  const stamp = new Int32Array(inst.n);
-  let stampValue = 0;
-  current.pool = new RoutePool(inst.m);
-
   let lastReport = -Infinity;
   const report = (iteration: number, force: boolean): void => {
     if (!ctx.onProgress) return;
@@ -88,6 +83,32 @@ export function runSearch(ctx: SearchContext, initial: WorkingSolution): SearchR
       assigned: best.assignedCount(),
     });
   };
+
+  // The constructed plan is feasible: report it before improving it, so a
+  // caller sees a first answer as early as possible.
+  report(0, true);
+  ctx.improve(current, null);
+  curScore = current.score(inst);
+  bestScore = curScore;
+
+  let edges = 0;
+  for (const r of current.routes) if (r.jobCount > 0) edges += r.jobCount + 1;
+  const avgEdge = edges > 0 && curScore.travel > 0 ? curScore.travel / edges : 1;
+  const T0 = params.startTemperature * avgEdge;
+  const Tf = params.endTemperature * avgEdge;
+  const ruinParams = defaultRuinParams(inst.assignable.length);
+  const ruinScratch = makeRuinScratch(inst);
+  const recreateScratch = makeRecreateScratch(inst);
+  const scope: InsertionScope = {
+    blinkRate: params.blinkRate,
+    nearJobs: params.insertionNeighbours,
+    minRoutes: params.insertionMinRoutes,
+  };
+  const removed: number[] = [];
+  const untried: number[] = [];
+  const stamp = new Int32Array(inst.n);
+  let stampValue = 0;
+  current.pool = new RoutePool(inst.m);
 
   let iteration = 0;
   let sinceBest = 0;
@@ -105,7 +126,7 @@ export function runSearch(ctx: SearchContext, initial: WorkingSolution): SearchR
     ruinStrings(inst, cand, rng, ruinParams, removed, ruinScratch);
     untried.length = 0;
     selectLeftOut(inst, cand.unassigned, removed, untried, rng, ruinParams.avgRemoved, stamp, ++stampValue);
-    recreateGreedy(inst, cand, removed, untried, rng, params.blinkRate, counter, recreateScratch);
+    recreateGreedy(inst, cand, removed, untried, rng, scope, counter, recreateScratch);
     const s = cand.score(inst);
     let accept: boolean;
     if (sameLevel(s, curScore)) accept = s.travel < curScore.travel - T * Math.log(1 - rng.next());
@@ -118,7 +139,7 @@ export function runSearch(ctx: SearchContext, initial: WorkingSolution): SearchR
       current = cand;
       curScore = s;
       if (isBetter(s, bestScore)) {
-        ctx.improve(cand);
+        ctx.improve(cand, best);
         curScore = cand.score(inst);
         best = cand;
         bestScore = curScore;

@@ -18,11 +18,27 @@ const ORDER_TOTAL = ORDERS.reduce((s, o) => s + o.weight, 0);
 export interface RecreateScratch {
   key: Float64Array;
   seenType: Int32Array;
+  /** Per vehicle: stamp of the last job whose near routes included it. */
+  near: Int32Array;
   stamp: number;
 }
 
 export function makeRecreateScratch(inst: Instance): RecreateScratch {
-  return { key: new Float64Array(inst.n), seenType: new Int32Array(inst.typeCount), stamp: 0 };
+  return { key: new Float64Array(inst.n), seenType: new Int32Array(inst.typeCount), near: new Int32Array(inst.m), stamp: 0 };
+}
+
+/** How far greedy insertion looks (see `recreateGreedy`). */
+export interface InsertionScope {
+  /** SISR blink rate: each position is skipped with this probability. */
+  blinkRate: number;
+  /**
+   * With more than `minRoutes` routes in use and at least 4 × `nearJobs` jobs
+   * served, a job is offered first to the routes of its `nearJobs` nearest
+   * jobs (and to unused vehicles), and to the other routes only when none of
+   * those can take it. 0: every route.
+   */
+  nearJobs: number;
+  minRoutes: number;
 }
 
 /**
@@ -31,6 +47,9 @@ export function makeRecreateScratch(inst: Instance): RecreateScratch {
  * position being skipped ("blinked") with a small probability. Under
  * maximize_priority the jobs are also sorted by priority first. Jobs that fit
  * nowhere (or are not worth their cost) end in `ws.unassigned`, with `untried`.
+ * On plans with many routes only the routes near the job are searched first,
+ * which keeps an insertion proportional to the neighbourhood rather than to
+ * the whole plan.
  */
 export function recreateGreedy(
   inst: Instance,
@@ -38,7 +57,7 @@ export function recreateGreedy(
   jobs: number[],
   untried: number[],
   rng: Rng,
-  blinkRate: number,
+  scope: InsertionScope,
   counter: MoveCounter,
   scratch: RecreateScratch,
 ): void {
@@ -46,53 +65,88 @@ export function recreateGreedy(
   const n = inst.n;
   const left: number[] = [];
   const seenType = scratch.seenType;
+  const near = scratch.near;
+  const blinkRate = scope.blinkRate;
+  // Blinks as gaps between skipped positions (geometric), one draw per blink
+  // instead of one per position.
+  const logKeep = blinkRate > 0 ? Math.log(1 - blinkRate) : 0;
+  const nextGap = (): number => (blinkRate > 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
+  let gap = nextGap();
+  let used = 0;
+  let assigned = 0;
+  for (const r of ws.routes) {
+    if (r.jobCount > 0) used++;
+    assigned += r.jobCount;
+  }
+  // Worth it only when the near jobs are a small part of the plan.
+  const granular = scope.nearJobs > 0 && used > scope.minRoutes && assigned >= 4 * scope.nearJobs;
   for (const u of jobs) {
     let best = Infinity;
     let bestV = -1;
     let bestP = -1;
     const stamp = ++scratch.stamp;
+    if (granular) {
+      const adj = inst.adjacency[u]!;
+      const k = Math.min(adj.length, scope.nearJobs);
+      for (let a = 0; a < k; a++) {
+        const v = ws.routeOf[adj[a]!]!;
+        if (v >= 0) near[v] = stamp;
+      }
+    }
     const vs = inst.eligibleVehicles[u]!;
-    for (let k = 0; k < vs.length; k++) {
-      const v = vs[k]!;
-      const r = ws.routes[v]!;
-      if (r.jobCount === 0) {
-        const t = inst.vType[v]!;
-        if (seenType[t] === stamp) continue;
-        seenType[t] = stamp;
-        counter.moves++;
-        const c = aloneCost(inst, v, u);
-        if (c < best) {
-          best = c;
-          bestV = v;
-          bestP = 0;
+    // Pass 0: near routes and unused vehicles; pass 1 (granular only, when no
+    // used route could take the job): the other routes.
+    let inRoute = false;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < vs.length; k++) {
+        const v = vs[k]!;
+        const r = ws.routes[v]!;
+        if (r.jobCount === 0) {
+          if (pass === 1) continue;
+          const t = inst.vType[v]!;
+          if (seenType[t] === stamp) continue;
+          seenType[t] = stamp;
+          counter.moves++;
+          const c = aloneCost(inst, v, u);
+          if (c < best) {
+            best = c;
+            bestV = v;
+            bestP = 0;
+          }
+          continue;
         }
-        continue;
+        if (granular && (near[v] === stamp) !== (pass === 0)) continue;
+        if (!routeAccepts(inst, r, u)) continue;
+        const len = r.len;
+        counter.moves += len + 1;
+        // Cost first (three lookups), time windows only for positions that would win.
+        const C = inst.vCost[v]!;
+        const S = inst.vSize[v]!;
+        const lu = inst.nodeLoc[u]!;
+        const rowU = lu * S;
+        const loc = r.loc;
+        const nodes = r.nodes;
+        for (let p = 0; p <= len; p++) {
+          if (gap-- === 0) {
+            gap = nextGap();
+            continue;
+          }
+          if (nodes[p + 1]! < n) {
+            const lp = loc[p]!;
+            const lq = loc[p + 1]!;
+            const dc = lq >= 0 ? C[lp * S + lu]! + C[rowU + lq]! - C[lp * S + lq]! : C[lp * S + lu]!;
+            if (dc >= best) continue;
+          }
+          const d = insertionDelta(inst, r, u, p);
+          if (d < best) {
+            best = d;
+            bestV = v;
+            bestP = p;
+            inRoute = true;
+          }
+        }
       }
-      if (!routeAccepts(inst, r, u)) continue;
-      const len = r.len;
-      counter.moves += len + 1;
-      // Cost first (three lookups), time windows only for positions that would win.
-      const C = inst.vCost[v]!;
-      const S = inst.vSize[v]!;
-      const lu = inst.nodeLoc[u]!;
-      const rowU = lu * S;
-      const loc = r.loc;
-      const nodes = r.nodes;
-      for (let p = 0; p <= len; p++) {
-        if (blinkRate > 0 && rng.next() < blinkRate) continue;
-        if (nodes[p + 1]! < n) {
-          const lp = loc[p]!;
-          const lq = loc[p + 1]!;
-          const dc = lq >= 0 ? C[lp * S + lu]! + C[rowU + lq]! - C[lp * S + lq]! : C[lp * S + lu]!;
-          if (dc >= best) continue;
-        }
-        const d = insertionDelta(inst, r, u, p);
-        if (d < best) {
-          best = d;
-          bestV = v;
-          bestP = p;
-        }
-      }
+      if (!granular || inRoute) break;
     }
     if (bestV >= 0 && worthInserting(inst, u, best) && ws.insert(inst, u, bestV, bestP)) continue;
     left.push(u);

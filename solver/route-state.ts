@@ -38,6 +38,14 @@ export class Route {
   feasible = true;
   /** Position of the last break (0 if none): 2-opt* only cuts after it. */
   lastBreakPos = 0;
+  /**
+   * Pending edit since the last `update`, so that it can recompute only what
+   * changed: forward caches from position `editLo`, latest arrivals from
+   * `editHi` down (the suffix's latest values were moved along with its
+   * nodes). `editLo` < 0: none recorded, `update` recomputes everything.
+   */
+  private editLo = -2;
+  private editHi = -1;
   private readonly dims: number;
 
   constructor(vehicle: number, dims: number, capacity = 8) {
@@ -81,6 +89,7 @@ export class Route {
     this.cost = o.cost;
     this.feasible = o.feasible;
     this.lastBreakPos = o.lastBreakPos;
+    this.editLo = -1;
   }
 
   /** Visited nodes (jobs and breaks) in order. */
@@ -118,6 +127,7 @@ export class Route {
 
   /** Replace the visited nodes; call `update` afterwards. */
   setSequence(seq: ArrayLike<number>): void {
+    this.invalidate();
     if (this.nodes.length < seq.length + 2) this.grow(seq.length + 2);
     this.len = seq.length;
     this.nodes[0] = START;
@@ -129,24 +139,50 @@ export class Route {
   insertAfter(p: number, x: number): void {
     if (this.nodes.length < this.len + 3) this.grow(this.len + 3);
     this.nodes.copyWithin(p + 2, p + 1, this.len + 2);
+    this.latest.copyWithin(p + 2, p + 1, this.len + 2);
     this.nodes[p + 1] = x;
     this.len++;
+    this.recordEdit(p + 1, p + 1);
   }
 
   /** Remove the node at position p; call `update` afterwards. */
   removeAt(p: number): void {
     this.nodes.copyWithin(p, p + 1, this.len + 2);
+    this.latest.copyWithin(p, p + 1, this.len + 2);
     this.len--;
+    this.recordEdit(p, p - 1);
+  }
+
+  /**
+   * Record an edit for the next `update`: positions before `lo` are untouched
+   * and the latest arrivals of positions after `hi` are in place. A second
+   * edit before `update` falls back to a full recomputation.
+   */
+  recordEdit(lo: number, hi: number): void {
+    if (this.editLo === -1) {
+      this.editLo = lo;
+      this.editHi = hi;
+    } else this.editLo = -2;
+  }
+
+  /** Forget any recorded edit: the next `update` recomputes every position. */
+  invalidate(): void {
+    this.editLo = -2;
   }
 
   /** Drop every node (an unused vehicle takes no breaks). */
   clear(): void {
+    this.invalidate();
     this.len = 0;
     this.nodes[0] = START;
     this.nodes[1] = END;
   }
 
-  /** Recompute every cache from the node sequence; sets `feasible`. */
+  /**
+   * Recompute the caches from the node sequence (only the positions a
+   * recorded edit can affect, with the same arithmetic as a full pass, so
+   * results are identical); sets `feasible`.
+   */
   update(inst: Instance): boolean {
     const v = this.vehicle;
     const n = inst.n;
@@ -166,16 +202,33 @@ export class Route {
     const len = this.len;
     const endPos = len + 1;
 
-    loc[0] = inst.vStart[v]!;
-    earliest[0] = inst.vShiftStart[v]!;
-    depart[0] = earliest[0]!;
-    cumDist[0] = 0;
-    cumTime[0] = 0;
-    cumJobs[0] = 0;
-    for (let d = 0; d < dims; d++) cumLoad[d] = 0;
+    // An edit recorded on a non-empty route: recompute forward from `from`,
+    // backward from `back`; otherwise everything.
+    const incremental = this.editLo >= 1 && len > 0;
+    const from = incremental ? Math.min(this.editLo, endPos) : 1;
+    let back = len;
+    if (incremental) {
+      back = Math.min(Math.max(this.editHi, 0), len);
+      // Breaks right after the edit take their location from it.
+      while (back < len && nodes[back + 1]! >= n) back++;
+    }
+    this.editLo = -1;
     let ok = true;
     let lastBreak = 0;
-    for (let p = 1; p <= len; p++) {
+    if (incremental) {
+      ok = earliest[from - 1]! < Infinity; // an infeasible prefix makes every later start infinite
+      if (this.lastBreakPos < from) lastBreak = this.lastBreakPos;
+      else for (let p = from - 1; p > 0 && lastBreak === 0; p--) if (nodes[p]! >= n) lastBreak = p;
+    } else {
+      loc[0] = inst.vStart[v]!;
+      earliest[0] = inst.vShiftStart[v]!;
+      depart[0] = earliest[0]!;
+      cumDist[0] = 0;
+      cumTime[0] = 0;
+      cumJobs[0] = 0;
+      for (let d = 0; d < dims; d++) cumLoad[d] = 0;
+    }
+    for (let p = from; p <= len; p++) {
       const x = nodes[p]!;
       const prev = loc[p - 1]!;
       let arrival = depart[p - 1]!;
@@ -224,7 +277,7 @@ export class Route {
     // Backward pass: latest arrival per position.
     const latest = this.latest;
     latest[endPos] = inst.vShiftEnd[v]!;
-    for (let p = len; p >= 0; p--) {
+    for (let p = back; p >= 0; p--) {
       const next = p + 1;
       const y = nodes[next]!;
       let tt = 0;

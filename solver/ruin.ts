@@ -131,18 +131,22 @@ export function removeFromRoute(inst: Instance, ws: WorkingSolution, v: number, 
   let w = 0;
   let k = 0;
   let jobsLeft = 0;
-  for (let p = 1; p <= r.len; p++) {
-    const x = r.nodes[p]!;
+  const nodes = r.nodes;
+  const latest = r.latest;
+  for (let p = 1; p <= len0; p++) {
+    const x = nodes[p]!;
     if (k < count && positions[k] === p) {
       k++;
       out.push(x);
       continue;
     }
     if (x < inst.n) jobsLeft++;
-    r.nodes[++w] = x;
+    nodes[++w] = x;
+    latest[w] = latest[p]!; // the suffix's latest arrivals stay valid
   }
   r.len = w;
-  r.nodes[w + 1] = -2;
+  nodes[w + 1] = -2;
+  r.recordEdit(positions[0]!, positions[count - 1]! - count);
   if (jobsLeft === 0) r.clear();
   if (!r.update(inst)) {
     out.length = removedStart;

@@ -48,7 +48,6 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   } else if (options.signal?.aborted) {
     stopReason = 'cancelled';
   } else {
-    localSearch(ls, ws);
     const result = runSearch(
       {
         inst,
@@ -57,7 +56,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
         counter,
         weights,
         params: DEFAULT_SEARCH_PARAMS,
-        improve: (s) => localSearch(ls, s),
+        improve: (s, reference) => localSearch(ls, s, reference),
         onProgress: options.onProgress,
         progressIntervalMs: options.progressIntervalMs ?? 250,
       },

@@ -118,7 +118,9 @@ out.push('');
 out.push(
   `instances ${rows.length}, feasible ${rows.filter((r) => r.feasible).length}, mean gap ${mean.toFixed(2)}%, median ${median.toFixed(2)}%` +
     (worst ? `, worst ${worst.gap!.toFixed(2)}% (${worst.instance})` : '') +
-    `, mean seconds ${(rows.reduce((s, r) => s + r.seconds, 0) / rows.length).toFixed(1)}, time limit ${timeLimit} s, seed ${seed}`,
+    `, mean seconds ${(rows.reduce((s, r) => s + r.seconds, 0) / rows.length).toFixed(1)}` +
+    `, mean moves/s ${(rows.reduce((s, r) => s + r.movesPerSecond, 0) / rows.length / 1e6).toFixed(1)} M` +
+    `, time limit ${timeLimit} s, seed ${seed}, ${jobs} instance${jobs > 1 ? 's' : ''} at a time (one core each)`,
 );
 process.stdout.write(out.join('\n') + '\n');
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));

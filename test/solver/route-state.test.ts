@@ -4,7 +4,9 @@ import { Instance } from '../../solver/instance.js';
 import { insertionDelta, removalDelta, routeAccepts } from '../../solver/insertion.js';
 import { concatOut, evalConcat, Route } from '../../solver/route-state.js';
 import { Rng } from '../../solver/rng.js';
+import { removeFromRoute } from '../../solver/ruin.js';
 import { earliestStart, latestStart } from '../../solver/time-windows.js';
+import { WorkingSolution } from '../../solver/working-solution.js';
 import { randomProblem } from './random-instance.js';
 import { closeTo, referenceRoute } from './reference.js';
 
@@ -236,5 +238,62 @@ describe('route state', () => {
       { numRuns: 400 },
     );
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+/** Every cache of a route, positions 0..len+1, for exact comparison. */
+function caches(r: Route, dims: number): unknown {
+  const size = r.len + 2;
+  const cut = <T extends Int32Array | Float64Array>(a: T, k = 1): number[] => Array.from(a.subarray(0, size * k));
+  return {
+    nodes: cut(r.nodes), loc: cut(r.loc), earliest: cut(r.earliest), depart: cut(r.depart), latest: cut(r.latest),
+    cumDist: cut(r.cumDist), cumTime: cut(r.cumTime), cumLoad: cut(r.cumLoad, Math.max(dims, 1)), cumJobs: cut(r.cumJobs),
+    jobCount: r.jobCount, distance: r.distance, duration: r.duration, cost: r.cost, feasible: r.feasible, lastBreakPos: r.lastBreakPos,
+  };
+}
+
+describe('incremental route update', () => {
+  it('after insertions and removals, every cache equals a rebuild from scratch, bit for bit', () => {
+    let edits = 0;
+    fc.assert(
+      fc.property(seeds, (seed) => {
+        const inst = new Instance(randomProblem(seed, { horizon: 400, maxBreaks: 2, jobs: 12 }));
+        const rng = new Rng(seed ^ 0x2545f491);
+        const ws = new WorkingSolution(inst);
+        for (let v = 0; v < inst.m; v++) {
+          const r = ws.mutable(v);
+          r.setSequence(randomSequence(inst, v, rng, 8));
+          ws.commit(inst, v);
+          for (let step = 0; step < 12; step++) {
+            const route = ws.mutable(v);
+            const kind = rng.int(3);
+            if (kind === 0 && route.len > 0) {
+              const missing = servable(inst, v).filter((j) => !route.sequence().includes(j));
+              if (missing.length === 0) continue;
+              route.insertAfter(rng.int(route.len + 1), missing[rng.int(missing.length)]!);
+              route.update(inst);
+            } else if (kind === 1 && route.jobCount > 1) {
+              route.removeAt(1 + rng.int(route.len));
+              route.update(inst);
+            } else if (kind === 2 && route.jobCount > 0) {
+              // A string, or a string with a gap, as string removal takes them.
+              const jobsAt: number[] = [];
+              for (let p = 1; p <= route.len; p++) if (route.nodes[p]! < inst.n) jobsAt.push(p);
+              const from = rng.int(jobsAt.length);
+              const picked = jobsAt.slice(from, from + 1 + rng.int(3)).filter(() => rng.next() < 0.8);
+              if (picked.length === 0) continue;
+              removeFromRoute(inst, ws, v, Int32Array.from(picked), picked.length, []);
+            } else continue;
+            const fresh = new Route(v, inst.dims);
+            fresh.setSequence(ws.routes[v]!.sequence());
+            fresh.update(inst);
+            expect(caches(ws.routes[v]!, inst.dims)).toEqual(caches(fresh, inst.dims));
+            edits++;
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(edits).toBeGreaterThan(500);
   });
 });
