@@ -1,4 +1,4 @@
-import type { Instance } from './instance.js';
+import { END, type Instance } from './instance.js';
 import type { Route } from './route-state.js';
 import { earliestStart } from './time-windows.js';
 
@@ -82,6 +82,25 @@ export function removalDelta(inst: Instance, r: Route, p: number): number {
   }
   if (t > r.latest[q]!) return Infinity;
   return -C[lp * S + lu]!;
+}
+
+/** Slack below which a time check is trusted to reject (guards rounding in the bounds). */
+export const GAP_EPS = 1e-6;
+
+/**
+ * Whether job u might fit after position p of route r by time: a necessary
+ * condition for `insertionDelta` < Infinity, from the gap up to the next job
+ * (breaks in between are taken wherever the job leaves the vehicle) and the
+ * job's shortest travel in and out. Constant time plus the run of breaks.
+ */
+export function gapAdmits(inst: Instance, r: Route, u: number, p: number): boolean {
+  const v = r.vehicle;
+  const nodes = r.nodes;
+  let q = p + 1;
+  while (nodes[q]! >= inst.n) q++;
+  let need = inst.vMinIn[v]![u]! + inst.service[u]!;
+  if (nodes[q] !== END || inst.vEnd[v]! >= 0) need += inst.vMinOut[v]![u]!;
+  return need <= r.latest[q]! - r.depart[p]! + GAP_EPS;
 }
 
 /** Whether route r can take job u regardless of position: skills/pin, capacity, job count. */

@@ -107,6 +107,14 @@ export class Instance {
   readonly depotCost: Float64Array;
   /** Width of the widest window, for the "tight windows first" order. */
   readonly twWidth: Float64Array;
+  /**
+   * Per vehicle (shared by profile), per job: the shortest travel time into
+   * and out of the job's location from any other location. With the service
+   * time they bound from below the time an insertion adds, which lets
+   * insertion skip positions whose slack is shorter.
+   */
+  readonly vMinIn: Float64Array[];
+  readonly vMinOut: Float64Array[];
 
   constructor(problem: Problem) {
     this.problem = problem;
@@ -267,6 +275,9 @@ export class Instance {
       const s0 = this.vStart[0]!;
       for (let j = 0; j < n; j++) this.depotCost[j] = C[s0 * S + this.nodeLoc[j]!]!;
     }
+    const bounds = travelBounds(this);
+    this.vMinIn = bounds.minIn;
+    this.vMinOut = bounds.minOut;
     const lists = buildNeighbourLists(this);
     this.neighbours = lists.neighbours;
     this.adjacency = lists.adjacency;
@@ -281,6 +292,54 @@ export class Instance {
   lastClose(x: number): number {
     return this.twEnd[this.twOff[x + 1]! - 1]!;
   }
+}
+
+/**
+ * Shortest travel into and out of each job's location, per profile. A
+ * location's zero self-travel counts only when another job or a vehicle's
+ * start or end shares it (then it can be the neighbour).
+ */
+function travelBounds(inst: Instance): { minIn: Float64Array[]; minOut: Float64Array[] } {
+  const n = inst.n;
+  const byProfile = new Map<number, { minIn: Float64Array; minOut: Float64Array }>();
+  const minIn: Float64Array[] = [];
+  const minOut: Float64Array[] = [];
+  for (let v = 0; v < inst.m; v++) {
+    const profile = inst.vProfile[v]!;
+    let b = byProfile.get(profile);
+    if (!b) {
+      const D = inst.vDur[v]!;
+      const S = inst.vSize[v]!;
+      const uses = new Int32Array(S);
+      for (let j = 0; j < n; j++) uses[inst.nodeLoc[j]!]!++;
+      for (let w = 0; w < inst.m; w++) {
+        uses[inst.vStart[w]!]!++;
+        if (inst.vEnd[w]! >= 0) uses[inst.vEnd[w]!]!++;
+      }
+      const inAt = new Float64Array(S).fill(Infinity);
+      const outAt = new Float64Array(S).fill(Infinity);
+      for (let x = 0; x < S; x++) {
+        const row = x * S;
+        for (let y = 0; y < S; y++) {
+          if (x === y && uses[x]! < 2) continue;
+          const t = D[row + y]!;
+          if (t < outAt[x]!) outAt[x] = t;
+          if (t < inAt[y]!) inAt[y] = t;
+        }
+      }
+      b = { minIn: new Float64Array(n), minOut: new Float64Array(n) };
+      for (let j = 0; j < n; j++) {
+        const l = inst.nodeLoc[j]!;
+        // A matrix of one location has no other: 0 keeps every check permissive.
+        b.minIn[j] = inAt[l]! < Infinity ? inAt[l]! : 0;
+        b.minOut[j] = outAt[l]! < Infinity ? outAt[l]! : 0;
+      }
+      byProfile.set(profile, b);
+    }
+    minIn.push(b.minIn);
+    minOut.push(b.minOut);
+  }
+  return { minIn, minOut };
 }
 
 /** Neighbour lists, scaled with n: k = min(n-1, 40) for local search, min(n-1, 100) for removal. */

@@ -104,6 +104,13 @@ export interface SolveOptions {
    * Default: scaled to the instance size (see `stopping.ts`); 0 disables.
    */
   readonly noImprovementIterations?: number;
+  /**
+   * Share of the default search schedule to run, in (0, 1] (default 1): a
+   * caller short of time (a deep queue of waiting requests) trades some plan
+   * quality for a shorter solve. Ignored with `maxIterations` or
+   * `noImprovementIterations`.
+   */
+  readonly effort?: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
   /** Called at most every `progressIntervalMs` (default 250 ms) and on every new best. */

@@ -1,6 +1,6 @@
 import type { MoveCounter } from './construction.js';
 import type { Instance } from './instance.js';
-import { aloneCost, insertionDelta, routeAccepts } from './insertion.js';
+import { aloneCost, GAP_EPS, gapAdmits, insertionDelta, routeAccepts } from './insertion.js';
 import { worthInserting } from './objective.js';
 import type { Rng } from './rng.js';
 import type { WorkingSolution } from './working-solution.js';
@@ -126,6 +126,10 @@ export function recreateGreedy(
         const rowU = lu * S;
         const loc = r.loc;
         const nodes = r.nodes;
+        const latest = r.latest;
+        const depart = r.depart;
+        // Shortest time the job adds before a following job (see `gapAdmits`).
+        const needTravel = inst.vMinIn[v]![u]! + inst.service[u]! + inst.vMinOut[v]![u]! - GAP_EPS;
         for (let p = 0; p <= len; p++) {
           if (gap-- === 0) {
             gap = nextGap();
@@ -134,9 +138,9 @@ export function recreateGreedy(
           if (nodes[p + 1]! < n) {
             const lp = loc[p]!;
             const lq = loc[p + 1]!;
-            const dc = lq >= 0 ? C[lp * S + lu]! + C[rowU + lq]! - C[lp * S + lq]! : C[lp * S + lu]!;
-            if (dc >= best) continue;
-          }
+            const dc = C[lp * S + lu]! + C[rowU + lq]! - C[lp * S + lq]!;
+            if (dc >= best || needTravel > latest[p + 1]! - depart[p]!) continue;
+          } else if (!gapAdmits(inst, r, u, p)) continue;
           const d = insertionDelta(inst, r, u, p);
           if (d < best) {
             best = d;

@@ -33,6 +33,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
       noImprovementIterations: options.noImprovementIterations,
       signal: options.signal,
       assignable: inst.assignable.length,
+      effort: options.effort,
     },
     startMs,
   );

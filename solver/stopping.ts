@@ -27,6 +27,13 @@ export interface StopOptions {
   signal: AbortSignal | undefined;
   /** Number of jobs the search can place. */
   assignable: number;
+  /** Share of the default schedule and tail to run, in (0, 1]. */
+  effort?: number | undefined;
+}
+
+function effortOf(opts: StopOptions): number {
+  const e = opts.effort ?? 1;
+  return e > 0 && e < 1 ? e : 1;
 }
 
 /** Time-fraction steps for the cooling safety net; the clock is ignored below the first step. */
@@ -58,8 +65,8 @@ export class Stopper {
     this.lastNow = startMs;
     if (Number.isFinite(opts.maxIterations)) this.scheduleIterations = opts.maxIterations;
     else if (opts.noImprovementIterations === 0) this.scheduleIterations = Infinity;
-    else this.scheduleIterations = defaultScheduleIterations(opts.assignable);
-    this.tail = defaultConvergenceTail(opts.assignable);
+    else this.scheduleIterations = Math.max(1, Math.round(effortOf(opts) * defaultScheduleIterations(opts.assignable)));
+    this.tail = Math.max(1, Math.round(effortOf(opts) * defaultConvergenceTail(opts.assignable)));
   }
 
   elapsedMs(): number {

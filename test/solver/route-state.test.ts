@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Instance } from '../../solver/instance.js';
-import { insertionDelta, removalDelta, routeAccepts } from '../../solver/insertion.js';
+import { gapAdmits, insertionDelta, removalDelta, routeAccepts } from '../../solver/insertion.js';
 import { concatOut, evalConcat, Route } from '../../solver/route-state.js';
 import { Rng } from '../../solver/rng.js';
 import { removeFromRoute } from '../../solver/ruin.js';
 import { earliestStart, latestStart } from '../../solver/time-windows.js';
 import { WorkingSolution } from '../../solver/working-solution.js';
+import type { Problem } from '../../solver/model.js';
 import { randomProblem } from './random-instance.js';
 import { closeTo, referenceRoute } from './reference.js';
 
@@ -120,6 +121,60 @@ describe('route state', () => {
       { numRuns: 300 },
     );
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('the time-gap bound never rejects a feasible insertion, and rejects infeasible ones', () => {
+    let feasible = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(seeds, fc.boolean(), (seed, tight) => {
+        // Tight horizons fill routes, so the bound has something to reject.
+        const inst = new Instance(randomProblem(seed, tight ? { horizon: 40, jobs: 16, maxBreaks: 2 } : { horizon: 400, maxBreaks: 2 }));
+        const rng = new Rng(seed ^ 0x7f4a7c15);
+        for (let v = 0; v < inst.m; v++) {
+          const seq = randomSequence(inst, v, rng, tight ? 10 : 6);
+          const r = routeOf(inst, v, seq);
+          if (!r.feasible || r.jobCount === 0) continue;
+          for (const u of servable(inst, v)) {
+            if (seq.includes(u)) continue;
+            for (let p = 0; p <= r.len; p++) {
+              const next = seq.slice();
+              next.splice(p, 0, u);
+              const ok = referenceRoute(inst, v, next).feasible;
+              const admitted = gapAdmits(inst, r, u, p);
+              if (ok) {
+                expect(admitted).toBe(true);
+                feasible++;
+              } else if (!admitted) rejected++;
+            }
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(feasible).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(10);
+  });
+
+  it('the time-gap bound rejects every position of a route that has no room for the service', () => {
+    // Five locations one second apart; a 100 s shift holds three 30 s visits, not four.
+    const L = 5;
+    const durations = new Float64Array(L * L).map((_, k) => (Math.floor(k / L) === k % L ? 0 : 1));
+    const job = (location: number): Problem['jobs'][number] => ({ location, service: 30, timeWindows: [], demand: [], skills: [], priority: 1, mustVisit: false });
+    const inst = new Instance({
+      matrices: [{ size: L, durations, distances: durations }],
+      jobs: [job(1), job(2), job(3), job(4)],
+      vehicles: [{ profile: 0, start: 0, end: 0, shift: { start: 0, end: 100 }, capacity: [], skills: [], maxJobs: Infinity, maxDistance: Infinity, breaks: [], fixedCost: 0, costPerTime: 1, costPerDistance: 0 }],
+      objective: 'maximize_priority',
+    });
+    const full = routeOf(inst, 0, [0, 1, 2]);
+    expect(full.feasible).toBe(true);
+    for (let p = 0; p <= full.len; p++) {
+      expect(gapAdmits(inst, full, 3, p)).toBe(false);
+      expect(insertionDelta(inst, full, 3, p)).toBe(Infinity);
+    }
+    const two = routeOf(inst, 0, [0, 1]);
+    expect(gapAdmits(inst, two, 3, two.len)).toBe(true);
   });
 
   it('removal feasibility and cost delta match a full recomputation', () => {

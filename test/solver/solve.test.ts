@@ -195,6 +195,19 @@ describe('solve', () => {
     expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
   });
 
+  it('runs a shorter search with a reduced effort, still feasible and reproducible', () => {
+    const problem = randomProblem(12, { jobs: 30, vehicles: 1, horizon: 600, locations: 31, objective: 'maximize_priority' });
+    const full = solve(problem, { timeLimitMs: 60_000, seed: 5 });
+    const short = solve(problem, { timeLimitMs: 60_000, seed: 5, effort: 0.3 });
+    const again = solve(problem, { timeLimitMs: 60_000, seed: 5, effort: 0.3 });
+    expect(short.stopReason).toBe('converged');
+    expect(short.iterations).toBeLessThan(0.5 * full.iterations);
+    expect({ ...short, elapsedMs: 0 }).toEqual({ ...again, elapsedMs: 0 });
+    expect(checkSolution(problem, short)).toEqual([]);
+    // Out-of-range efforts mean the full search.
+    expect(solve(problem, { timeLimitMs: 60_000, seed: 5, effort: 7 }).iterations).toBe(full.iterations);
+  });
+
   it('reports progress with the best objective so far, never worse over time', () => {
     const problem = randomProblem(21, { jobs: 30, vehicles: 3, horizon: 800, locations: 31 });
     const seen: number[] = [];
