@@ -31,10 +31,12 @@ for (let k = 0; k < workers; k++) procs.push(await startProcess('worker', env));
 try {
   const t0 = performance.now();
   const post = await fetch(`http://127.0.0.1:${port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
+  if (post.status !== 202) throw new Error(`POST /v1/plans answered ${post.status}: ${(await post.text()).slice(0, 500)}`);
   const { id } = (await post.json()) as { id: string };
   let rec: { status: string; result?: PlanResult; error?: unknown } = { status: 'queued' };
-  while (rec.status !== 'completed' && rec.status !== 'failed') {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/plans/${id}?`, { method: 'GET' });
+  while (rec.status !== 'completed' && rec.status !== 'failed' && rec.status !== 'cancelled') {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/plans/${id}`, { method: 'GET' });
+    if (res.status !== 200) throw new Error(`GET /v1/plans/${id} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
     rec = (await res.json()) as typeof rec;
     if (rec.status !== 'completed') await new Promise((r) => setTimeout(r, 500));
   }

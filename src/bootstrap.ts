@@ -83,7 +83,11 @@ export function createRuntime(config: Config, role: 'api' | 'worker', logger?: L
     logger: log,
     defaultTimeLimitSeconds: config.DEFAULT_TIME_LIMIT_SECONDS,
     partition: { minCases: config.PARTITION_MIN_CASES, targetCases: config.REGION_TARGET_CASES },
-    onSolved: (seconds, stopReason) => metrics.solveSeconds.labels(stopReason).observe(seconds),
+    effort: { policy: { min: config.SEARCH_EFFORT_MIN, backlog: config.SEARCH_EFFORT_BACKLOG } },
+    onSolved: (seconds, stopReason, effort) => {
+      metrics.solveSeconds.labels(stopReason).observe(seconds);
+      if (effort < 1) metrics.shortenedSolves.inc();
+    },
     onStatus: ({ status, previous, region }) => {
       if (status === 'active') metrics.activeJobs.inc();
       else if (previous === 'active') metrics.activeJobs.dec();

@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   MAX_TIME_LIMIT_SECONDS: int(1, 3_600).default(300),
   DEFAULT_TIME_LIMIT_SECONDS: int(1, 3_600).default(10),
   MAX_WAIT_SECONDS: int(0, 600).default(60),
+  /** Held plans (`?wait`) run a shorter search once more plans than this wait for a solver... */
+  SEARCH_EFFORT_BACKLOG: int(0).default(8),
+  /** ...down to this share of the full search (1: never shorten). */
+  SEARCH_EFFORT_MIN: z.coerce.number().gt(0).max(1).default(0.3),
   /** Requests with more cases are split into geographic regions solved in parallel. */
   PARTITION_MIN_CASES: int(2).default(800),
   REGION_TARGET_CASES: int(10).default(300),

@@ -9,6 +9,7 @@ export interface Metrics {
   readonly solveSeconds: Histogram<'stop_reason'>;
   readonly plans: Counter<'status'>;
   readonly plansSubmitted: Counter;
+  readonly shortenedSolves: Counter;
   readonly osrmCalls: Counter<'service' | 'outcome'>;
   readonly osrmSeconds: Histogram<'service'>;
 }
@@ -36,6 +37,11 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     }),
     plans: new Counter({ name: 'beatplan_plans_total', help: 'Plans by final status', labelNames: ['status'], registers: [registry] }),
     plansSubmitted: new Counter({ name: 'beatplan_plans_submitted_total', help: 'Plans accepted by the API', registers: [registry] }),
+    shortenedSolves: new Counter({
+      name: 'beatplan_shortened_solves_total',
+      help: 'Solves of held plans run with a shorter search because of a backlog',
+      registers: [registry],
+    }),
     osrmCalls: new Counter({
       name: 'beatplan_osrm_calls_total',
       help: 'OSRM calls by service and outcome (ok, error, fallback: not attempted, circuit open)',

@@ -40,6 +40,8 @@ export interface AssembleMeta {
   readonly stopReason: string;
   readonly regions?: number;
   readonly extraWarnings?: readonly string[];
+  /** Share of the full search that ran (1 unless shortened under load). */
+  readonly searchEffort?: number;
 }
 
 /**
@@ -119,6 +121,7 @@ export function assemblePlan(req: PlanRequest, mapped: MappedProblem, sol: Solut
     warnings: [...mapped.warnings, ...(meta.extraWarnings ?? [])],
     stopReason: meta.stopReason,
     regions: meta.regions ?? 1,
+    searchEffort: meta.searchEffort ?? 1,
   });
 }
 
@@ -142,7 +145,14 @@ export function summarise(
   req: PlanRequest,
   itineraries: readonly Itinerary[],
   unassigned: readonly UnassignedCase[],
-  meta: { solveSeconds: number; routingEngine: PlanResult['summary']['routingEngine']; warnings: readonly string[]; stopReason: string; regions: number },
+  meta: {
+    solveSeconds: number;
+    routingEngine: PlanResult['summary']['routingEngine'];
+    warnings: readonly string[];
+    stopReason: string;
+    regions: number;
+    searchEffort: number;
+  },
 ): PlanResult['summary'] {
   const missed = new Set(unassigned.map((u) => u.caseId));
   let priorityTotal = 0;
@@ -164,6 +174,7 @@ export function summarise(
     objective: req.options.objective,
     regions: meta.regions,
     stopReason: meta.stopReason,
+    searchEffort: round(meta.searchEffort, 3),
     warnings: [...new Set(meta.warnings)],
   };
 }

@@ -17,6 +17,8 @@ export interface PlanJobData {
   readonly requestId?: string | undefined;
   /** For region jobs: the parent plan's id. */
   readonly planId?: string | undefined;
+  /** A client held the request for the result (`?wait`). */
+  readonly held?: boolean | undefined;
 }
 
 export type PlanJobName = 'plan' | 'region' | 'merge';
@@ -142,7 +144,7 @@ export class BullmqRunner implements PlanRunner<PlanRequest, PlanResult> {
           }
         }
       }
-      const data: PlanJobData = { request, tenant: options.tenant, requestId: options.requestId };
+      const data: PlanJobData = { request, tenant: options.tenant, requestId: options.requestId, ...(options.held ? { held: true } : {}) };
       const regions = partitionRequest(request, this.opts.partition);
       if (!regions) {
         await this.queue.add('plan', data, jobOptions(this.opts, id));

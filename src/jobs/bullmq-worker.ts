@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { PlanRequestSchema } from '../http/schemas/plan-request.js';
@@ -28,13 +28,19 @@ export interface PlanWorkerOptions {
 export class PlanWorker {
   readonly worker: Worker<PlanJobData, PlanResult, PlanJobName>;
   private readonly subscriber: Redis;
+  /** Counts the plans waiting in the queue, for the search effort of held plans. */
+  private readonly counts: Queue;
+  private readonly deps: ProcessorDeps;
   private handingBack = false;
 
   constructor(
     redis: Redis,
-    private readonly deps: ProcessorDeps,
+    deps: ProcessorDeps,
     private readonly opts: PlanWorkerOptions,
   ) {
+    this.counts = new Queue(opts.queueName, { connection: { url: opts.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false } });
+    this.counts.on('error', () => undefined);
+    this.deps = deps.effort ? { ...deps, effort: { ...deps.effort, waiting: () => this.counts.getWaitingCount() } } : deps;
     this.worker = new Worker<PlanJobData, PlanResult, PlanJobName>(opts.queueName, (job, token, signal) => this.process(job, token, signal), {
       connection: { url: opts.redisUrl, maxRetriesPerRequest: null },
       concurrency: opts.concurrency,
@@ -96,7 +102,7 @@ export class PlanWorker {
         const values = await job.getChildrenValues<PlanResult>();
         return mergePlans(request, Object.values(values));
       }
-      return await solveRegion(request, this.deps, { signal, onProgress, logger: log });
+      return await solveRegion(request, this.deps, { signal, onProgress, logger: log, held: job.name === 'plan' && job.data.held === true });
     } catch (err) {
       if (this.handingBack && token) {
         // Shutting down: give the job back now rather than wait for the stall check.
@@ -120,5 +126,6 @@ export class PlanWorker {
       await closing;
     }
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+    await this.counts.close().catch(() => undefined);
   }
 }

@@ -65,17 +65,18 @@ export class InProcessRunner implements PlanRunner<PlanRequest, PlanResult> {
     this.plans.set(id, entry);
     const log = this.opts.logger.child({ planId: id, reqId: options.requestId });
     this.running++;
-    void this.run(entry, request, log).finally(() => this.running--);
+    void this.run(entry, request, log, options.held === true).finally(() => this.running--);
     return { id, status: 'queued' };
   }
 
-  private async run(entry: Entry, request: PlanRequest, log: Logger): Promise<void> {
+  private async run(entry: Entry, request: PlanRequest, log: Logger, held: boolean): Promise<void> {
     const id = entry.record.id;
     this.update(entry, { status: 'active' });
     try {
       const result = await processPlan(request, this.deps, {
         signal: entry.controller.signal,
         logger: log,
+        held,
         onProgress: (p) => {
           if (entry.record.status !== 'active') return;
           entry.record = { ...entry.record, progress: p.progress };

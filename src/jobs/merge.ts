@@ -22,5 +22,6 @@ export function mergePlans(req: PlanRequest, parts: readonly PlanResult[]): Plan
     warnings: parts.flatMap((p) => p.summary.warnings),
     stopReason: [...new Set(parts.map((p) => p.summary.stopReason))].join(','),
     regions: parts.length,
+    searchEffort: Math.min(1, ...parts.map((p) => p.summary.searchEffort)),
   });
 }

@@ -6,6 +6,7 @@ import type { PlanRequest } from '../http/schemas/plan-request.js';
 import type { PlanResult } from '../http/schemas/plan-result.js';
 import { explicitMatrix } from '../routing/explicit-matrix.js';
 import type { LatLng, MatrixResult, TravelMode } from '../routing/provider.js';
+import { effortWarning, searchEffort, type EffortPolicy } from './effort.js';
 import { mergePlans } from './merge.js';
 import type { PlanProgressEvent, PlanStatus } from './runner.js';
 import type { SolverPool } from './solver-pool.js';
@@ -27,7 +28,12 @@ export interface ProcessorDeps {
   readonly logger: Logger;
   readonly defaultTimeLimitSeconds: number;
   readonly partition: { readonly minCases: number; readonly targetCases: number };
-  readonly onSolved?: ((seconds: number, stopReason: string) => void) | undefined;
+  /**
+   * Shorter searches for held plans under a backlog (see effort.ts).
+   * `waiting`: plans queued elsewhere (BullMQ); the pool's own queue is added.
+   */
+  readonly effort?: { readonly policy: EffortPolicy; waiting?: (() => Promise<number>) | undefined } | undefined;
+  readonly onSolved?: ((seconds: number, stopReason: string, effort: number) => void) | undefined;
   /** Status changes of the plans and region jobs run in this process (metrics: active jobs, plans by status). */
   readonly onStatus?: ((change: StatusChange) => void) | undefined;
 }
@@ -43,6 +49,8 @@ export interface ProcessContext {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((p: PlanProgressEvent) => void) | undefined;
   readonly logger?: Logger | undefined;
+  /** A client holds its request for this plan (`?wait`): it may be shortened under load. */
+  readonly held?: boolean | undefined;
 }
 
 /**
@@ -59,6 +67,7 @@ export async function processPlan(req: PlanRequest, deps: ProcessorDeps, ctx: Pr
     regions.map((r, k) =>
       solveRegion(r.request, deps, {
         ...ctx,
+        held: false, // a split request is batch work, never shortened
         onProgress: (p) => {
           done[k] = p.progress;
           ctx.onProgress?.({ progress: done.reduce((s, x) => s + x, 0) / regions.length });
@@ -89,8 +98,21 @@ export async function solveRegion(req: PlanRequest, deps: ProcessorDeps, ctx: Pr
   const mapped = buildProblem(req, loc, matrices);
   const timeLimitMs = (req.options.timeLimitSeconds ?? deps.defaultTimeLimitSeconds) * 1000;
   const matrixMs = performance.now() - started;
+  let effort = 1;
+  let effortFn: ((behind: number) => number) | undefined;
+  let waiting = 0;
+  const shedding = deps.effort;
+  if (ctx.held && shedding) {
+    const elsewhere = shedding.waiting ? await shedding.waiting().catch(() => 0) : 0;
+    effortFn = (behind) => {
+      waiting = elsewhere + behind;
+      effort = searchEffort(waiting, shedding.policy);
+      return effort;
+    };
+  }
   const solution = await deps.pool.solve(mapped.problem, {
     timeLimitMs,
+    effort: effortFn,
     seed: req.options.seed,
     signal: ctx.signal,
     onProgress: (p) =>
@@ -103,12 +125,17 @@ export async function solveRegion(req: PlanRequest, deps: ProcessorDeps, ctx: Pr
       }),
   });
   ctx.signal?.throwIfAborted();
-  deps.onSolved?.(solution.elapsedMs / 1000, solution.stopReason);
+  deps.onSolved?.(solution.elapsedMs / 1000, solution.stopReason, effort);
   log.info(
-    { jobs: mapped.problem.jobs.length, vehicles: mapped.problem.vehicles.length, matrixMs: Math.round(matrixMs), solveMs: Math.round(solution.elapsedMs), stopReason: solution.stopReason, iterations: solution.iterations },
+    { jobs: mapped.problem.jobs.length, vehicles: mapped.problem.vehicles.length, matrixMs: Math.round(matrixMs), solveMs: Math.round(solution.elapsedMs), stopReason: solution.stopReason, iterations: solution.iterations, effort },
     'solved',
   );
-  const plan = assemblePlan(req, mapped, solution, { solveSeconds: solution.elapsedMs / 1000, stopReason: solution.stopReason });
+  const plan = assemblePlan(req, mapped, solution, {
+    solveSeconds: solution.elapsedMs / 1000,
+    stopReason: solution.stopReason,
+    searchEffort: effort,
+    ...(effort < 1 ? { extraWarnings: [effortWarning(effort, waiting)] } : {}),
+  });
   if (req.options.directions && mapped.routingEngine === 'osrm' && deps.routing.directions) {
     await attachDirections(plan, req, deps.routing, ctx.signal);
   } else {

@@ -31,6 +31,8 @@ export interface SubmitOptions {
   readonly requestId?: string | undefined;
   /** Same key and same body: same plan id. Same key, other body: conflict. */
   readonly idempotencyKey?: string | undefined;
+  /** The client holds the request for the result (`?wait`): see effort.ts. */
+  readonly held?: boolean | undefined;
 }
 
 export type PlanEvent =

@@ -14,6 +14,7 @@ export interface SolveTask {
   readonly timeLimitMs: number;
   readonly seed: number;
   readonly maxIterations?: number | undefined;
+  readonly effort?: number | undefined;
   readonly abort: SharedArrayBuffer;
 }
 
@@ -37,6 +38,7 @@ if (port) {
         timeLimitMs: task.timeLimitMs,
         seed: task.seed,
         maxIterations: task.maxIterations,
+        ...(task.effort !== undefined ? { effort: task.effort } : {}),
         signal,
         progressIntervalMs: 200,
         onProgress: (progress) => port.postMessage({ id: task.id, type: 'progress', progress } satisfies ThreadMessage),

@@ -15,6 +15,8 @@ export interface PoolSolveOptions {
   readonly timeLimitMs: number;
   readonly seed: number;
   readonly maxIterations?: number | undefined;
+  /** Called as the solve starts, with the solves still queued behind it: the share of the search to run. */
+  readonly effort?: ((waitingBehind: number) => number) | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((p: SolveProgress) => void) | undefined;
 }
@@ -45,6 +47,11 @@ export class SolverPool {
   private closed = false;
 
   constructor(readonly size: number) {}
+
+  /** Solves waiting for a free thread. */
+  get waiting(): number {
+    return this.queue.length;
+  }
 
   get busy(): number {
     return this.slots.filter((s) => s.busy !== null).length + this.queue.length;
@@ -122,7 +129,8 @@ export class SolverPool {
       const p = this.queue.shift()!;
       slot.busy = p;
       slot.worker.ref();
-      slot.worker.postMessage(p.task);
+      const effort = p.options.effort?.(this.queue.length);
+      slot.worker.postMessage(effort === undefined ? p.task : { ...p.task, effort });
     }
     for (const s of this.slots) if (s.busy === null) s.worker.unref();
   }

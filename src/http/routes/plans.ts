@@ -76,11 +76,13 @@ export function planRoutes(deps: PlanRoutesDeps) {
           });
         const depth = await runner.depth().catch(rethrowQueue);
         if (depth >= config.MAX_QUEUE_DEPTH) throw new AppError('queue_full', `${depth} plans waiting or running`, { retryAfterSeconds: 10 });
+        const wait = Math.min(req.query.wait ?? 0, config.MAX_WAIT_SECONDS);
         let accepted: { id: string };
         try {
           accepted = await runner.submit(body, {
             tenant: req.tenant,
             requestId: req.id,
+            held: wait > 0,
             idempotencyKey: req.headers['idempotency-key'] as string | undefined,
           });
         } catch (err) {
@@ -90,7 +92,6 @@ export function planRoutes(deps: PlanRoutesDeps) {
         deps.onPlanSubmitted?.();
         req.log.info({ planId: accepted.id, cases: body.cases.length, executives: body.executives.length }, 'plan accepted');
         reply.header('location', `/v1/plans/${accepted.id}`);
-        const wait = Math.min(req.query.wait ?? 0, config.MAX_WAIT_SECONDS);
         const record =
           wait > 0 ? await runner.wait(accepted.id, req.tenant, wait * 1000).catch(rethrowQueue) : await runner.get(accepted.id, req.tenant).catch(rethrowQueue);
         if (!record) throw new AppError('internal');

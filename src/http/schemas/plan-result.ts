@@ -97,6 +97,11 @@ export const SummarySchema = z.object({
   objective: z.enum(['maximize_priority', 'minimize_travel']),
   regions: z.number().int().describe('Geographic sub-problems solved (1 unless the request was split)'),
   stopReason: z.string(),
+  searchEffort: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('Share of the full search that ran: below 1 when a plan someone was waiting on (`?wait`) was shortened because many plans were queued (see summary.warnings)'),
   warnings: z.array(z.string()),
 });
 
