@@ -5,6 +5,7 @@
  *
  *   npm run bench:plan-my-day -- [--requests 100] [--workers 2]
  */
+import { Redis } from 'ioredis';
 import { planMyDay } from '../fixtures/generate.js';
 import type { PlanResult } from '../src/http/schemas/plan-result.js';
 import { checkPlan, documentedGreatCircle } from '../test/support/plan-checker.js';
@@ -62,4 +63,11 @@ try {
   );
 } finally {
   await Promise.all([stop(api), ...procs.map(stop)]);
+  if (redisUrl) {
+    // The run's queue is its own: drop it rather than leave 100 finished plans in Redis.
+    const r = new Redis(redisUrl);
+    const keys = await r.keys(`bull:${env.QUEUE_NAME}:*`);
+    if (keys.length > 0) await r.del(...keys);
+    r.disconnect();
+  }
 }
