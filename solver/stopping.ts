@@ -63,10 +63,11 @@ export class Stopper {
     this.opts = opts;
     this.startMs = startMs;
     this.lastNow = startMs;
+    const effort = effortOf(opts);
     if (Number.isFinite(opts.maxIterations)) this.scheduleIterations = opts.maxIterations;
     else if (opts.noImprovementIterations === 0) this.scheduleIterations = Infinity;
-    else this.scheduleIterations = Math.max(1, Math.round(effortOf(opts) * defaultScheduleIterations(opts.assignable)));
-    this.tail = Math.max(1, Math.round(effortOf(opts) * defaultConvergenceTail(opts.assignable)));
+    else this.scheduleIterations = Math.max(1, Math.round(effort * defaultScheduleIterations(opts.assignable)));
+    this.tail = Math.max(1, Math.round(effort * defaultConvergenceTail(opts.assignable)));
   }
 
   elapsedMs(): number {

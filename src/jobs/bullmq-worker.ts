@@ -102,7 +102,7 @@ export class PlanWorker {
         const values = await job.getChildrenValues<PlanResult>();
         return mergePlans(request, Object.values(values));
       }
-      return await solveRegion(request, this.deps, { signal, onProgress, logger: log, held: job.name === 'plan' && job.data.held === true });
+      return await solveRegion(request, this.deps, { signal, onProgress, logger: log, held: job.data.held === true });
     } catch (err) {
       if (this.handingBack && token) {
         // Shutting down: give the job back now rather than wait for the stall check.

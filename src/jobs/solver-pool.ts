@@ -48,11 +48,6 @@ export class SolverPool {
 
   constructor(readonly size: number) {}
 
-  /** Solves waiting for a free thread. */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
   get busy(): number {
     return this.slots.filter((s) => s.busy !== null).length + this.queue.length;
   }
